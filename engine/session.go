@@ -1,0 +1,294 @@
+package engine
+
+import (
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+type sessionState uint8
+
+const (
+	stateOpen    sessionState = iota
+	stateClosing              // a close packet is queued; finalize once it is out
+	stateClosed
+)
+
+// Session is one Engine.IO connection, whatever its transport. Its methods
+// are safe for concurrent use.
+type Session struct {
+	id   string
+	srv  *Server
+	req  *http.Request
+	recv Receiver
+
+	mu           sync.Mutex
+	state        sessionState
+	reason       string
+	transport    string
+	upgrading    bool // a probe websocket answered 2probe; polling is pausing
+	queue        []Packet
+	spare        []Packet
+	queued       int // bytes in queue
+	writing      bool
+	ws           *websocket.Conn
+	probeConn    *websocket.Conn // a websocket being probed for an upgrade
+	getPending   bool
+	postActive   bool
+	awaitingPong bool
+	wake         chan struct{}
+	timer        *time.Timer
+	done         chan struct{}
+}
+
+func newSession(srv *Server, id string, r *http.Request, transport string) *Session {
+	return &Session{
+		id:        id,
+		srv:       srv,
+		req:       handshakeRequest(r),
+		transport: transport,
+		wake:      make(chan struct{}, 1),
+		done:      make(chan struct{}),
+	}
+}
+
+// handshakeRequest keeps what the application may need of the handshake
+// request: method, URL, headers, remote address and TLS state, no body.
+func handshakeRequest(r *http.Request) *http.Request {
+	return &http.Request{
+		Method:     r.Method,
+		URL:        r.URL,
+		Proto:      r.Proto,
+		Header:     r.Header,
+		Host:       r.Host,
+		RemoteAddr: r.RemoteAddr,
+		RequestURI: r.RequestURI,
+		TLS:        r.TLS,
+	}
+}
+
+// start hands the session to its receiver and arms the heartbeat.
+func (s *Session) start(recv Receiver) {
+	s.recv = recv
+	s.mu.Lock()
+	s.timer = time.AfterFunc(s.srv.opts.PingInterval, s.heartbeat)
+	s.mu.Unlock()
+}
+
+// ID returns the session id (the Engine.IO sid).
+func (s *Session) ID() string { return s.id }
+
+// Request returns the handshake request (without its body).
+func (s *Session) Request() *http.Request { return s.req }
+
+// Transport returns the current transport: "polling" or "websocket".
+func (s *Session) Transport() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.transport
+}
+
+// Done is closed once the session has ended.
+func (s *Session) Done() <-chan struct{} { return s.done }
+
+// Send queues message packets to the client, atomically and in order:
+// packets of one call are never interleaved with those of another. It
+// returns ErrClosed after the session ended and ErrSlowConsumer (closing
+// the session) when the queue would exceed Options.MaxQueuedBytes. Every
+// packet must be of type Message; their Data must not be changed later,
+// so that one encoding can be shared by many sessions.
+func (s *Session) Send(packets ...Packet) error {
+	return s.enqueue(packets, false)
+}
+
+// SendVolatile queues the packets only if nothing is waiting to be written
+// to the client now; it reports whether they were queued.
+func (s *Session) SendVolatile(packets ...Packet) bool {
+	return s.enqueue(packets, true) == nil
+}
+
+var errBusy = fmt.Errorf("socketeer/engine: transport busy")
+
+func (s *Session) enqueue(packets []Packet, volatile bool) error {
+	n := 0
+	for i := range packets {
+		n += packets[i].encodedLen()
+	}
+	s.mu.Lock()
+	if s.state != stateOpen {
+		s.mu.Unlock()
+		return ErrClosed
+	}
+	if volatile && (s.queued > 0 || s.upgrading) {
+		s.mu.Unlock()
+		return errBusy
+	}
+	if s.queued > 0 && s.queued+n > s.srv.opts.MaxQueuedBytes {
+		s.mu.Unlock()
+		s.close(ReasonSlowConsumer, false)
+		return ErrSlowConsumer
+	}
+	s.queue = append(s.queue, packets...)
+	s.queued += n
+	s.kickLocked()
+	s.mu.Unlock()
+	return nil
+}
+
+// kickLocked makes the current transport write what is queued.
+func (s *Session) kickLocked() {
+	if len(s.queue) == 0 && s.state == stateOpen {
+		return
+	}
+	if s.transport == transportWebsocket {
+		if !s.writing && s.ws != nil {
+			s.writing = true
+			go s.flushWebsocket()
+		}
+		return
+	}
+	s.wakeGet()
+}
+
+// wakeGet signals a held polling GET to look at the session again.
+func (s *Session) wakeGet() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// takeQueueLocked removes and returns everything queued.
+func (s *Session) takeQueueLocked() []Packet {
+	batch := s.queue
+	s.queue = s.spare[:0]
+	s.spare = nil
+	s.queued = 0
+	return batch
+}
+
+// recycleLocked keeps a drained batch's backing array for the next one,
+// unless it grew large.
+func (s *Session) recycleLocked(batch []Packet) {
+	if cap(batch) <= 64 {
+		clear(batch)
+		s.spare = batch[:0]
+	}
+}
+
+// Close ends the session from the server side: the client receives a
+// close packet after everything already queued.
+func (s *Session) Close() { s.close(ReasonForcedServerSide, true) }
+
+// close starts ending the session. With notify the client is sent a close
+// packet first; the session is finalized once it is written (or at once
+// when that cannot happen). The receiver learns the reason exactly once.
+func (s *Session) close(reason string, notify bool) {
+	s.mu.Lock()
+	if s.state != stateOpen {
+		s.mu.Unlock()
+		return
+	}
+	s.reason = reason
+	s.state = stateClosing
+	canNotify := notify && (s.transport == transportPolling || s.ws != nil)
+	if canNotify {
+		s.queue = append(s.queue, Packet{Type: Close})
+		s.kickLocked()
+		if s.timer != nil {
+			s.timer.Stop()
+		}
+		// A polling client that never fetches the close packet is dropped.
+		s.timer = time.AfterFunc(s.srv.opts.PingTimeout, s.finalize)
+	}
+	s.mu.Unlock()
+	if s.recv != nil {
+		s.recv.OnClose(reason)
+	}
+	if !canNotify {
+		s.finalize()
+	}
+}
+
+// finalize releases the session: it leaves the server's table, its
+// websocket is closed and any waiting request is released.
+func (s *Session) finalize() {
+	s.mu.Lock()
+	if s.state == stateClosed {
+		s.mu.Unlock()
+		return
+	}
+	wasOpen := s.state == stateOpen
+	if wasOpen {
+		s.reason = ReasonForcedClose
+	}
+	s.state = stateClosed
+	if s.timer != nil {
+		s.timer.Stop()
+	}
+	ws, probe := s.ws, s.probeConn
+	s.queue, s.spare, s.queued = nil, nil, 0
+	s.wakeGet()
+	close(s.done)
+	s.mu.Unlock()
+	if ws != nil {
+		ws.NetConn().Close()
+	}
+	if probe != nil && probe != ws {
+		probe.NetConn().Close()
+	}
+	if wasOpen && s.recv != nil {
+		s.recv.OnClose(ReasonForcedClose)
+	}
+	s.srv.remove(s)
+}
+
+// heartbeat runs on the session's timer: it sends a ping, or closes the
+// session when the previous ping went unanswered.
+func (s *Session) heartbeat() {
+	s.mu.Lock()
+	if s.state != stateOpen {
+		s.mu.Unlock()
+		return
+	}
+	if s.awaitingPong {
+		s.mu.Unlock()
+		s.close(ReasonPingTimeout, false)
+		return
+	}
+	s.awaitingPong = true
+	s.queue = append(s.queue, Packet{Type: Ping})
+	s.queued++
+	s.kickLocked()
+	s.timer.Reset(s.srv.opts.PingTimeout)
+	s.mu.Unlock()
+}
+
+func (s *Session) pong() {
+	s.mu.Lock()
+	if s.state == stateOpen {
+		s.awaitingPong = false
+		s.timer.Reset(s.srv.opts.PingInterval)
+	}
+	s.mu.Unlock()
+}
+
+// onPacket handles one packet from the client, on either transport.
+func (s *Session) onPacket(p Packet) error {
+	switch p.Type {
+	case Message:
+		s.recv.OnMessage(p.Data, p.Binary)
+	case Pong:
+		s.pong()
+	case Close:
+		s.close(ReasonTransportClose, false)
+	default:
+		err := fmt.Errorf("%w: unexpected packet type %q from client", ErrParse, byte(p.Type))
+		s.close(ReasonParseError, false)
+		return err
+	}
+	return nil
+}
