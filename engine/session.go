@@ -128,7 +128,9 @@ func (s *Session) enqueue(packets []Packet, volatile bool) error {
 	}
 	if s.queued > 0 && s.queued+n > s.srv.opts.MaxQueuedBytes {
 		s.mu.Unlock()
-		s.close(ReasonSlowConsumer, false)
+		// Closed from its own goroutine: the sender (often a broadcast
+		// loop) must not run the application's disconnect handlers.
+		go s.close(ReasonSlowConsumer, false)
 		return ErrSlowConsumer
 	}
 	s.queue = append(s.queue, packets...)

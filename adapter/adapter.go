@@ -1,0 +1,122 @@
+package adapter
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/socketeer/socketeer/protocol"
+)
+
+// Adapter holds the rooms of one namespace and fans packets out to its
+// sockets. One Adapter serves one namespace; a Factory makes one per
+// namespace. Every method is safe for concurrent use.
+//
+// A single-node adapter (Memory) answers from its own tables. A multi-node
+// adapter (such as adapter/redis) keeps the same local tables and also
+// forwards each operation to the other nodes, unless Options.Local is set.
+type Adapter interface {
+	// Join adds the local socket id to rooms.
+	Join(id string, rooms ...string)
+	// Leave removes the local socket id from room.
+	Leave(id, room string)
+	// LeaveAll removes the local socket id from every room; it is called
+	// when the socket disconnects.
+	LeaveAll(id string)
+	// Rooms returns the rooms of the local socket id, its own room first.
+	Rooms(id string) []string
+
+	// Broadcast sends p to every socket that Options select.
+	Broadcast(p *protocol.Packet, o Options) error
+	// BroadcastWithAck sends p (whose ID is set) and reports to c how many
+	// sockets received it and each acknowledgement. It returns how many
+	// Count calls c will get in all: one per node that takes part.
+	BroadcastWithAck(p *protocol.Packet, o Options, c AckCollector) (nodes int, err error)
+
+	// FetchSockets describes the sockets that Options select, on every
+	// node, until ctx ends.
+	FetchSockets(ctx context.Context, o Options) ([]SocketInfo, error)
+	// AddSockets makes the selected sockets join rooms.
+	AddSockets(o Options, rooms []string) error
+	// DelSockets makes the selected sockets leave rooms.
+	DelSockets(o Options, rooms []string) error
+	// DisconnectSockets disconnects the selected sockets; with closeConn
+	// their underlying connection is closed too.
+	DisconnectSockets(o Options, closeConn bool) error
+	// ServerSideEmit sends an event to the same namespace on every other
+	// node, where Local.ServerSideEvent receives it.
+	ServerSideEmit(event string, args []json.RawMessage) error
+
+	// Close releases the adapter's resources.
+	Close() error
+}
+
+// Factory makes the adapter of one namespace.
+type Factory func(local Local) (Adapter, error)
+
+// Options selects sockets: those in any of Rooms (every socket when Rooms
+// is empty), minus those in any of Except. A socket id is also a room.
+type Options struct {
+	Rooms  []string
+	Except []string
+	// Local keeps the operation on this node.
+	Local bool
+	// Volatile lets a socket that cannot take the packet now drop it.
+	Volatile bool
+}
+
+// Local is the namespace on this node as its adapter sees it.
+type Local interface {
+	// Name is the namespace name, such as "/chat".
+	Name() string
+	// Socket returns the local socket with id, or nil.
+	Socket(id string) Socket
+	// Each calls fn for every local socket of the namespace.
+	Each(fn func(Socket))
+	// ServerSideEvent receives an event sent with ServerSideEmit by
+	// another node.
+	ServerSideEvent(event string, args []json.RawMessage)
+}
+
+// Socket is one local socket as the adapter sees it.
+type Socket interface {
+	// ID is the socket id.
+	ID() string
+	// Deliver queues an encoded packet to the socket. A volatile packet is
+	// dropped when the socket cannot take it now.
+	Deliver(e *Encoded, volatile bool)
+	// ExpectAck registers fn for the ack with id, before Deliver sends it.
+	ExpectAck(id int64, fn func(args []json.RawMessage))
+	// Disconnect disconnects the socket; closeConn also closes its
+	// connection with every other namespace on it.
+	Disconnect(closeConn bool)
+	// Info describes the socket for FetchSockets.
+	Info() SocketInfo
+}
+
+// SocketInfo describes a socket, local or on another node.
+type SocketInfo struct {
+	ID        string         `json:"id"`
+	Rooms     []string       `json:"rooms"`
+	Data      map[string]any `json:"data,omitempty"`
+	Handshake Handshake      `json:"handshake"`
+}
+
+// Handshake is what a socket's client sent when it connected.
+type Handshake struct {
+	Headers http.Header     `json:"headers"`
+	Time    time.Time       `json:"time"`
+	Address string          `json:"address"`
+	URL     string          `json:"url"`
+	Query   map[string]any  `json:"query"`
+	Auth    json.RawMessage `json:"auth"`
+}
+
+// AckCollector receives the outcome of BroadcastWithAck.
+type AckCollector interface {
+	// Count reports how many sockets of one node got the packet.
+	Count(n int)
+	// Ack reports one socket's acknowledgement args.
+	Ack(args []json.RawMessage)
+}

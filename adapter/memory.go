@@ -1,0 +1,244 @@
+package adapter
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+	"sync"
+
+	"github.com/socketeer/socketeer/protocol"
+)
+
+// ErrUnsupported is returned by single-node adapters for ServerSideEmit.
+var ErrUnsupported = errors.New("socketeer/adapter: not supported by this adapter")
+
+// Memory is the single-node adapter: rooms live in this process. It is the
+// default, and multi-node adapters embed it for their local part.
+//
+// A socket's own room (its id) is implicit: it is not stored, and a room
+// name that is the id of a local socket selects that socket.
+type Memory struct {
+	local Local
+
+	mu    sync.RWMutex
+	rooms map[string]map[string]Socket // room → members
+	joins map[string][]string          // socket id → rooms joined
+}
+
+var _ Adapter = (*Memory)(nil)
+
+// NewMemory returns the in-memory adapter of local.
+func NewMemory(local Local) *Memory {
+	return &Memory{
+		local: local,
+		rooms: make(map[string]map[string]Socket),
+		joins: make(map[string][]string),
+	}
+}
+
+// MemoryFactory is the Factory of the in-memory adapter.
+func MemoryFactory(local Local) (Adapter, error) { return NewMemory(local), nil }
+
+// Join adds the local socket id to rooms.
+func (m *Memory) Join(id string, rooms ...string) {
+	s := m.local.Socket(id)
+	if s == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, room := range rooms {
+		if room == id || slices.Contains(m.joins[id], room) {
+			continue
+		}
+		members := m.rooms[room]
+		if members == nil {
+			members = make(map[string]Socket)
+			m.rooms[room] = members
+		}
+		members[id] = s
+		m.joins[id] = append(m.joins[id], room)
+	}
+}
+
+// Leave removes the local socket id from room.
+func (m *Memory) Leave(id, room string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	joined := m.joins[id]
+	i := slices.Index(joined, room)
+	if i < 0 {
+		return
+	}
+	m.removeLocked(id, room)
+	if joined = slices.Delete(joined, i, i+1); len(joined) == 0 {
+		delete(m.joins, id)
+	} else {
+		m.joins[id] = joined
+	}
+}
+
+// LeaveAll removes the local socket id from every room.
+func (m *Memory) LeaveAll(id string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, room := range m.joins[id] {
+		m.removeLocked(id, room)
+	}
+	delete(m.joins, id)
+}
+
+func (m *Memory) removeLocked(id, room string) {
+	members := m.rooms[room]
+	delete(members, id)
+	if len(members) == 0 {
+		delete(m.rooms, room)
+	}
+}
+
+// Rooms returns the rooms of the local socket id, its own room first.
+func (m *Memory) Rooms(id string) []string {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return append([]string{id}, m.joins[id]...)
+}
+
+// Size returns how many rooms hold a local socket (own rooms not counted)
+// and how many local sockets are in at least one room. Leak tests use it.
+func (m *Memory) Size() (rooms, sockets int) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return len(m.rooms), len(m.joins)
+}
+
+// targetPool recycles the slices a broadcast collects its targets in, so
+// that a broadcast allocates the same whatever the number of recipients.
+var targetPool = sync.Pool{New: func() any { s := make([]Socket, 0, 64); return &s }}
+
+// Select calls fn for every local socket that o selects. fn runs after the
+// adapter's lock is released, so it may join, leave or disconnect.
+func (m *Memory) Select(o Options, fn func(Socket)) {
+	tp := targetPool.Get().(*[]Socket)
+	targets := m.collect((*tp)[:0], o)
+	for _, s := range targets {
+		fn(s)
+	}
+	clear(targets)
+	*tp = targets[:0]
+	targetPool.Put(tp)
+}
+
+// collect appends the sockets o selects to dst, under the read lock.
+func (m *Memory) collect(dst []Socket, o Options) []Socket {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	excluded := func(id string) bool {
+		for _, room := range o.Except {
+			if room == id {
+				return true
+			}
+			if _, in := m.rooms[room][id]; in {
+				return true
+			}
+		}
+		return false
+	}
+	if len(o.Rooms) == 0 {
+		return m.collectAll(dst, excluded)
+	}
+	var seen map[string]struct{}
+	if len(o.Rooms) > 1 {
+		seen = make(map[string]struct{})
+	}
+	for _, room := range o.Rooms {
+		members, ok := m.rooms[room]
+		if !ok {
+			if s := m.local.Socket(room); s != nil && !excluded(room) {
+				dst = appendOnce(dst, seen, s)
+			}
+			continue
+		}
+		for id, s := range members {
+			if !excluded(id) {
+				dst = appendOnce(dst, seen, s)
+			}
+		}
+	}
+	return dst
+}
+
+func appendOnce(dst []Socket, seen map[string]struct{}, s Socket) []Socket {
+	if seen != nil {
+		if _, dup := seen[s.ID()]; dup {
+			return dst
+		}
+		seen[s.ID()] = struct{}{}
+	}
+	return append(dst, s)
+}
+
+// collectAll selects every local socket of the namespace.
+func (m *Memory) collectAll(dst []Socket, excluded func(string) bool) []Socket {
+	m.local.Each(func(s Socket) {
+		if !excluded(s.ID()) {
+			dst = append(dst, s)
+		}
+	})
+	return dst
+}
+
+// Broadcast encodes p once and delivers it to every selected local socket.
+func (m *Memory) Broadcast(p *protocol.Packet, o Options) error {
+	e := Encode(p)
+	m.Select(o, func(s Socket) { s.Deliver(e, o.Volatile) })
+	return nil
+}
+
+// BroadcastWithAck delivers p and reports the count and every ack to c.
+func (m *Memory) BroadcastWithAck(p *protocol.Packet, o Options, c AckCollector) (int, error) {
+	e := Encode(p)
+	n := 0
+	m.Select(o, func(s Socket) {
+		s.ExpectAck(p.ID, c.Ack)
+		s.Deliver(e, o.Volatile)
+		n++
+	})
+	c.Count(n)
+	return 1, nil
+}
+
+// FetchSockets describes the selected local sockets.
+func (m *Memory) FetchSockets(_ context.Context, o Options) ([]SocketInfo, error) {
+	var out []SocketInfo
+	m.Select(o, func(s Socket) { out = append(out, s.Info()) })
+	return out, nil
+}
+
+// AddSockets makes the selected local sockets join rooms.
+func (m *Memory) AddSockets(o Options, rooms []string) error {
+	m.Select(o, func(s Socket) { m.Join(s.ID(), rooms...) })
+	return nil
+}
+
+// DelSockets makes the selected local sockets leave rooms.
+func (m *Memory) DelSockets(o Options, rooms []string) error {
+	m.Select(o, func(s Socket) {
+		for _, r := range rooms {
+			m.Leave(s.ID(), r)
+		}
+	})
+	return nil
+}
+
+// DisconnectSockets disconnects the selected local sockets.
+func (m *Memory) DisconnectSockets(o Options, closeConn bool) error {
+	m.Select(o, func(s Socket) { s.Disconnect(closeConn) })
+	return nil
+}
+
+// ServerSideEmit is not supported on a single node.
+func (m *Memory) ServerSideEmit(string, []json.RawMessage) error { return ErrUnsupported }
+
+// Close does nothing for the in-memory adapter.
+func (m *Memory) Close() error { return nil }

@@ -1,0 +1,142 @@
+package namespace
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/socketeer/socketeer/adapter"
+)
+
+// Namespace is the base of a namespace struct. Embed it, and the struct's
+// methods can broadcast and manage rooms through it once the struct is
+// registered with an app:
+//
+//	type Chat struct{ namespace.Namespace }
+//
+//	func (c *Chat) OnShout(s *namespace.Socket, text string) error {
+//		return c.Emit("shout", text) // to every socket of the namespace
+//	}
+//
+// The zero value is not registered: its operations fail with an error
+// wrapping errors.ErrUnknownNamespace. The app's Of method returns the
+// Namespace of any registered path.
+type Namespace struct {
+	rt *Runtime
+}
+
+// Attach binds v, a namespace struct embedding Namespace, to rt. It
+// reports whether v embeds Namespace. The app calls it at registration.
+func Attach(v any, rt *Runtime) bool {
+	b, ok := v.(interface{ attach(*Runtime) })
+	if ok {
+		b.attach(rt)
+	}
+	return ok
+}
+
+func (n *Namespace) attach(rt *Runtime) { n.rt = rt }
+
+// Of returns the Namespace handle of rt.
+func Of(rt *Runtime) *Namespace { return &Namespace{rt: rt} }
+
+// Runtime returns the namespace's runtime, nil before registration.
+func (n *Namespace) Runtime() *Runtime { return n.rt }
+
+func (n *Namespace) op() Operator { return Operator{rt: n.rt} }
+
+// Name returns the namespace path, such as "/chat".
+func (n *Namespace) Name() string {
+	if n.rt == nil {
+		return ""
+	}
+	return n.rt.name
+}
+
+// Emit sends an event to every socket of the namespace.
+func (n *Namespace) Emit(event string, args ...any) error { return n.op().Emit(event, args...) }
+
+// Send sends data as the "message" event to every socket of the namespace.
+func (n *Namespace) Send(data any) error { return n.op().Send(data) }
+
+// EmitWithAck sends an event to every socket and collects the acks.
+func (n *Namespace) EmitWithAck(ctx context.Context, event string, args ...any) ([]Reply, error) {
+	return n.op().EmitWithAck(ctx, event, args...)
+}
+
+// To selects the sockets in rooms.
+func (n *Namespace) To(rooms ...string) Operator { return n.op().To(rooms...) }
+
+// In is the same as To.
+func (n *Namespace) In(rooms ...string) Operator { return n.op().To(rooms...) }
+
+// Except selects every socket but those in rooms.
+func (n *Namespace) Except(rooms ...string) Operator { return n.op().Except(rooms...) }
+
+// Local selects the sockets of this node only.
+func (n *Namespace) Local() Operator { return n.op().Local() }
+
+// Volatile selects every socket, for packets that may be dropped.
+func (n *Namespace) Volatile() Operator { return n.op().Volatile() }
+
+// Timeout selects every socket, for EmitWithAck with timeout d.
+func (n *Namespace) Timeout(d time.Duration) Operator { return n.op().Timeout(d) }
+
+// FetchSockets describes every socket of the namespace, on every node.
+func (n *Namespace) FetchSockets(ctx context.Context) ([]adapter.SocketInfo, error) {
+	return n.op().FetchSockets(ctx)
+}
+
+// SocketsJoin makes every socket of the namespace join rooms.
+func (n *Namespace) SocketsJoin(rooms ...string) error { return n.op().SocketsJoin(rooms...) }
+
+// SocketsLeave makes every socket of the namespace leave rooms.
+func (n *Namespace) SocketsLeave(rooms ...string) error { return n.op().SocketsLeave(rooms...) }
+
+// DisconnectSockets disconnects every socket of the namespace.
+func (n *Namespace) DisconnectSockets(closeConn bool) error {
+	return n.op().DisconnectSockets(closeConn)
+}
+
+// CloseRoom makes every socket in room leave it.
+func (n *Namespace) CloseRoom(room string) error { return n.op().To(room).SocketsLeave(room) }
+
+// Socket returns the socket with id connected to this node, or nil.
+func (n *Namespace) Socket(id string) *Socket {
+	if n.rt == nil {
+		return nil
+	}
+	return n.rt.socket(id)
+}
+
+// Len returns the number of sockets connected to this namespace on this node.
+func (n *Namespace) Len() int {
+	if n.rt == nil {
+		return 0
+	}
+	return n.rt.Len()
+}
+
+// ServerSideEmit sends an event to this namespace on every other node.
+func (n *Namespace) ServerSideEmit(event string, args ...any) error {
+	if n.rt == nil {
+		return errNotRegistered
+	}
+	raw := make([]json.RawMessage, len(args))
+	for i, a := range args {
+		b, err := json.Marshal(a)
+		if err != nil {
+			return err
+		}
+		raw[i] = b
+	}
+	return n.rt.adapter.ServerSideEmit(event, raw)
+}
+
+// Args, returned by a handler, is a list of ack values sent as separate
+// ack args (a handler's other results are one ack arg each).
+type Args []any
+
+// RawArgs, returned by a handler, is a list of raw JSON ack args sent
+// verbatim.
+type RawArgs []json.RawMessage

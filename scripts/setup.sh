@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# scripts/setup.sh — install what socketeer's tests and examples need.
+#
+# Idempotent and fast when everything is already present; safe to run on
+# every test run (scripts/test.sh does). Steps, one output line each:
+#   1. Debian packages chromium, python3-socketio, redis-server, plus what
+#      python-socketio's clients need at run time but Debian's package does
+#      not pull in: python3-requests and python3-websocket (sync Client,
+#      polling and websocket transports) and python3-aiohttp (AsyncClient).
+#      apt-get update runs once, and only if something is missing.
+#   2. npm ci in interop/ when node_modules is missing or older than
+#      interop/package-lock.json
+#   3. go mod download
+#   4. copy socket.io-client's browser bundle (socket.io.min.js and its
+#      .map) into templates/static/vendor/
+#
+# Needs root for step 1 (only when a package is missing). Node.js >= 20 and
+# npm must already be installed.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+# Two runs at once (two engineers, or test.sh started twice) would fight over
+# apt's and npm's locks; serialise them.
+if command -v flock >/dev/null 2>&1; then
+	exec 9>"${TMPDIR:-/tmp}/socketeer-setup.lock"
+	flock 9
+fi
+
+# Go lives in /usr/local/go on these machines; a non-login shell may lack it.
+if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
+	export PATH="/usr/local/go/bin:$PATH"
+fi
+
+step() { printf 'setup: %-8s %s\n' "$1" "$2"; }
+
+# --- 1. Debian packages -----------------------------------------------------
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+/usr/bin/python3 -c 'import socketio' >/dev/null 2>&1 || missing+=(python3-socketio)
+/usr/bin/python3 -c 'import requests' >/dev/null 2>&1 || missing+=(python3-requests)
+/usr/bin/python3 -c 'import websocket' >/dev/null 2>&1 || missing+=(python3-websocket)
+/usr/bin/python3 -c 'import aiohttp' >/dev/null 2>&1 || missing+=(python3-aiohttp)
+{ command -v redis-server && command -v redis-cli; } >/dev/null 2>&1 || missing+=(redis-server)
+
+if [ "${#missing[@]}" -eq 0 ]; then
+	step apt "ok (chromium, python3-socketio + client deps, redis-server present)"
+else
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "setup: apt      missing ${missing[*]} and not root; install them with apt-get" >&2
+		exit 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	apt_opts=(-q -o DPkg::Lock::Timeout=300)
+	log="${TMPDIR:-/tmp}/socketeer-setup-apt.log"
+	if ! { apt-get "${apt_opts[@]}" update &&
+		apt-get "${apt_opts[@]}" install -y --no-install-recommends "${missing[@]}"; } >"$log" 2>&1 </dev/null; then
+		tail -n 30 "$log" >&2
+		echo "setup: apt      FAILED installing ${missing[*]} (log: $log)" >&2
+		exit 1
+	fi
+	step apt "installed ${missing[*]}"
+fi
+
+# --- 2. npm ci in interop/ --------------------------------------------------
+if ! command -v npm >/dev/null 2>&1; then
+	echo "setup: npm      npm not found; install Node.js >= 20 with npm" >&2
+	exit 1
+fi
+marker=interop/node_modules/.package-lock.json # written by every npm ci
+if [ -f "$marker" ] && [ ! interop/package-lock.json -nt "$marker" ]; then
+	step npm "ok (interop/node_modules up to date)"
+else
+	log="${TMPDIR:-/tmp}/socketeer-setup-npm.log"
+	if ! (cd interop && npm ci --no-audit --no-fund) >"$log" 2>&1 </dev/null; then
+		tail -n 30 "$log" >&2
+		echo "setup: npm      FAILED: npm ci in interop/ (log: $log)" >&2
+		exit 1
+	fi
+	touch "$marker"
+	step npm "npm ci in interop/ done ($(grep -Eo 'added [0-9]+ packages?' "$log" | head -n1 || true))"
+fi
+
+# --- 3. Go modules ----------------------------------------------------------
+go mod download
+step go "ok (go mod download)"
+
+# --- 4. socket.io-client browser bundle -------------------------------------
+src=interop/node_modules/socket.io-client/dist
+dst=templates/static/vendor
+mkdir -p "$dst"
+copied=0
+for f in socket.io.min.js socket.io.min.js.map; do
+	[ -f "$src/$f" ] || continue
+	if ! cmp -s "$src/$f" "$dst/$f"; then
+		cp "$src/$f" "$dst/$f"
+		copied=$((copied + 1))
+	fi
+done
+[ -f "$dst/socket.io.min.js" ] || {
+	echo "setup: vendor   FAILED: $src/socket.io.min.js not found" >&2
+	exit 1
+}
+if [ "$copied" -gt 0 ]; then
+	step vendor "copied socket.io.min.js to $dst/"
+else
+	step vendor "ok ($dst/socket.io.min.js up to date)"
+fi
