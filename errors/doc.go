@@ -27,12 +27,12 @@
 // receives. Every error becomes one object under the key "error", with a
 // code from a fixed set:
 //
-//	code          when                               message            extra
-//	"validation"  a *ValidationError                 "validation failed" "fields": [FieldError...]
-//	"client"      a *ClientError                     its Message         "data": its Data, if not nil
-//	"bad_request" a *DecodeError or ErrArgs          the error's text
-//	"internal"    anything else                      "internal server error", or the
-//	                                                 error's text in debug mode
+//	code           when                        message
+//	"validation"   a *ValidationError          "validation failed", plus "fields": [FieldError, ...]
+//	"client"       a *ClientError              its Message, plus "data": its Data unless nil
+//	"bad_request"  a *DecodeError, or ErrArgs  the error's text
+//	"internal"     anything else, and panics   "internal server error", or the error's
+//	                                           text when debug is on
 //
 // Wrapped errors are found with [As] and [Is], so a handler may return
 // fmt.Errorf("saving: %w", errors.Client("quota exceeded", nil)) and the
