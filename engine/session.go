@@ -40,6 +40,9 @@ type Session struct {
 	postActive   bool
 	awaitingPong bool
 	wake         chan struct{}
+	inbox        []inboxItem   // websocket packets waiting for the dispatcher
+	dispatching  bool          // the dispatcher goroutine runs
+	room         chan struct{} // the dispatcher made room in the inbox
 	timer        *time.Timer
 	done         chan struct{}
 }
@@ -51,6 +54,7 @@ func newSession(srv *Server, id string, r *http.Request, transport string) *Sess
 		req:       handshakeRequest(r),
 		transport: transport,
 		wake:      make(chan struct{}, 1),
+		room:      make(chan struct{}, 1),
 		done:      make(chan struct{}),
 	}
 }

@@ -26,18 +26,14 @@ func (s *Session) attachWebsocket(conn *websocket.Conn) {
 	s.transport = transportWebsocket
 }
 
-// readWebsocket is the connection's single reader: one message at a time,
-// handled before the next is read.
+// readWebsocket is the connection's single reader. It answers pongs
+// itself and hands every other packet, in order, to the dispatcher.
 func (s *Session) readWebsocket(conn *websocket.Conn) {
-	for {
-		ok := s.readOne(conn)
-		if !ok {
-			return
-		}
+	for s.readOne(conn) {
 	}
 }
 
-// readOne reads and handles one message; false ends the reader.
+// readOne reads one message and hands it off; false ends the reader.
 func (s *Session) readOne(conn *websocket.Conn) bool {
 	mt, r, err := conn.NextReader()
 	if err != nil {
@@ -49,26 +45,28 @@ func (s *Session) readOne(conn *websocket.Conn) bool {
 		return false
 	}
 	bp := readPool.Get().(*[]byte)
-	defer readPool.Put(bp)
 	buf, err := readAll(r, (*bp)[:0])
-	*bp = buf[:0]
+	*bp = buf
 	if err != nil {
+		readPool.Put(bp)
 		s.close(ReasonTransportError, false)
 		return false
 	}
 	if mt == websocket.BinaryMessage {
-		return s.onPacket(Packet{Type: Message, Data: buf, Binary: true}) == nil
-	}
-	if !utf8.Valid(buf) {
-		s.close(ReasonParseError, false)
-		return false
+		return s.handOff(Packet{Type: Message, Data: buf, Binary: true}, bp)
 	}
 	p, err := DecodePacket(buf)
-	if err != nil || p.Binary {
+	if err != nil || p.Binary || !utf8.Valid(buf) {
+		readPool.Put(bp)
 		s.close(ReasonParseError, false)
 		return false
 	}
-	return s.onPacket(p) == nil
+	if p.Type == Pong {
+		readPool.Put(bp)
+		s.pong()
+		return true
+	}
+	return s.handOff(p, bp)
 }
 
 func readAll(r io.Reader, buf []byte) ([]byte, error) {

@@ -1,0 +1,69 @@
+package engine
+
+// inboxLimit bounds the websocket messages read ahead of their handling:
+// once it is reached the reader stops reading until the handlers catch up,
+// so a client that floods events cannot grow the server's memory.
+const inboxLimit = 16
+
+// inboxItem is a packet read from a websocket, waiting to be handled. buf
+// is the pooled buffer that holds its data.
+type inboxItem struct {
+	packet Packet
+	buf    *[]byte
+}
+
+// handOff queues a packet read by the websocket reader for handling by the
+// session's dispatcher, which runs only while there is something to handle.
+// Keeping the handlers off the reader goroutine keeps its stack small: an
+// idle connection costs one shallow goroutine. It reports false once the
+// session is closed.
+func (s *Session) handOff(p Packet, buf *[]byte) bool {
+	s.mu.Lock()
+	for len(s.inbox) >= inboxLimit && s.state == stateOpen {
+		s.mu.Unlock()
+		select {
+		case <-s.room:
+		case <-s.done:
+		}
+		s.mu.Lock()
+	}
+	if s.state != stateOpen {
+		s.mu.Unlock()
+		readPool.Put(buf)
+		return false
+	}
+	s.inbox = append(s.inbox, inboxItem{packet: p, buf: buf})
+	if !s.dispatching {
+		s.dispatching = true
+		go s.dispatch()
+	}
+	s.mu.Unlock()
+	return true
+}
+
+// dispatch handles queued packets in order and exits when none is left.
+func (s *Session) dispatch() {
+	for {
+		s.mu.Lock()
+		if len(s.inbox) == 0 {
+			s.inbox = nil
+			s.dispatching = false
+			s.mu.Unlock()
+			return
+		}
+		item := s.inbox[0]
+		s.inbox[0] = inboxItem{}
+		s.inbox = s.inbox[1:]
+		open := s.state == stateOpen
+		s.mu.Unlock()
+		select { // the reader may read on
+		case s.room <- struct{}{}:
+		default:
+		}
+		if open {
+			s.onPacket(item.packet)
+		}
+		*item.buf = (*item.buf)[:0]
+		readPool.Put(item.buf)
+	}
+}

@@ -1,0 +1,89 @@
+// Command bench is the Socketeer server of the side-by-side benchmark: it
+// follows ../../../shared/bench/CONTRACT.md on the public API, like any
+// user program. See README.md.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/socketeer/socketeer/app"
+	"github.com/socketeer/socketeer/engine"
+	"github.com/socketeer/socketeer/namespace"
+)
+
+// Bench is namespace "/": every socket joins room "bench".
+type Bench struct{ namespace.Namespace }
+
+// OnConnect puts the socket in room "bench" before the CONNECT reply.
+func (b *Bench) OnConnect(s *namespace.Socket) error {
+	s.Join("bench")
+	return nil
+}
+
+// OnEcho acknowledges with the args, unchanged.
+func (b *Bench) OnEcho(s *namespace.Socket, args ...json.RawMessage) namespace.RawArgs {
+	return args
+}
+
+// OnBroadcast sends the payload to room "bench", the sender included.
+func (b *Bench) OnBroadcast(s *namespace.Socket, args ...json.RawMessage) error {
+	if len(args) == 0 {
+		return nil
+	}
+	return b.To("bench").Emit("msg", args[0])
+}
+
+func newApp() (*app.App, error) {
+	o := app.Options{Engine: engine.Options{
+		PingInterval: 25 * time.Second,
+		PingTimeout:  20 * time.Second,
+		MaxPayload:   1_000_000,
+		CORS:         engine.CORS{AllowedOrigins: []string{"*"}},
+	}}
+	if err := withRedis(&o); err != nil {
+		return nil, err
+	}
+	a := app.New(o)
+	return a, a.Register(&Bench{})
+}
+
+func main() {
+	host, port := os.Getenv("HOST"), os.Getenv("PORT")
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	if port == "" {
+		port = "3000"
+	}
+	servePprof()
+	a, err := newApp()
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv := app.NewHTTPServer(net.JoinHostPort(host, port), a)
+	ln, err := net.Listen("tcp", srv.Addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		a.Shutdown(sctx)
+		srv.Shutdown(sctx)
+	}()
+	log.Printf("bench server on %s", ln.Addr())
+	if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
+		log.Fatal(err)
+	}
+}
