@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"encoding/base64"
 	"fmt"
 )
@@ -57,7 +58,7 @@ func DecodePacket(b []byte) (Packet, error) {
 // invalid packet or the first error returned by fn.
 func DecodePayload(body []byte, fn func(Packet) error) error {
 	for len(body) > 0 {
-		end := indexByte(body, payloadSeparator)
+		end := bytes.IndexByte(body, payloadSeparator)
 		var one []byte
 		if end < 0 {
 			one, body = body, nil
@@ -73,15 +74,6 @@ func DecodePayload(body []byte, fn func(Packet) error) error {
 		}
 	}
 	return nil
-}
-
-func indexByte(b []byte, c byte) int {
-	for i, x := range b {
-		if x == c {
-			return i
-		}
-	}
-	return -1
 }
 
 // AppendPacket appends the polling (text) form of p to dst: the type digit
