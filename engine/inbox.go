@@ -13,10 +13,10 @@ type inboxItem struct {
 }
 
 // handOff queues a packet read by the websocket reader for handling by the
-// session's dispatcher, which runs only while there is something to handle.
-// Keeping the handlers off the reader goroutine keeps its stack small: an
-// idle connection costs one shallow goroutine. It reports false once the
-// session is closed.
+// session's dispatcher, which runs on a pooled worker only while there is
+// something to handle. Keeping the handlers off the reader goroutine keeps
+// its stack small: an idle connection costs one shallow goroutine. It
+// reports false once the session is closed.
 func (s *Session) handOff(p Packet, buf *[]byte) bool {
 	s.mu.Lock()
 	for len(s.inbox) >= inboxLimit && s.state == stateOpen {
@@ -35,7 +35,7 @@ func (s *Session) handOff(p Packet, buf *[]byte) bool {
 	s.inbox = append(s.inbox, inboxItem{packet: p, buf: buf})
 	if !s.dispatching {
 		s.dispatching = true
-		go s.dispatch()
+		s.srv.workers.run(s)
 	}
 	s.mu.Unlock()
 	return true

@@ -22,8 +22,6 @@ type Options struct {
 	// (default 4 MiB). A session whose queue grows past it is closed with
 	// ReasonSlowConsumer instead of growing the server's memory.
 	MaxQueuedBytes int
-	// WriteTimeout bounds one write to a websocket (default 10s).
-	WriteTimeout time.Duration
 	// Transports lists the transports allowed ("polling", "websocket").
 	// Nil allows both. Upgrades are offered only when both are allowed.
 	Transports []string
@@ -73,9 +71,6 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxQueuedBytes <= 0 {
 		o.MaxQueuedBytes = 4 << 20
-	}
-	if o.WriteTimeout <= 0 {
-		o.WriteTimeout = 10 * time.Second
 	}
 	if o.ReadBufferSize <= 0 {
 		o.ReadBufferSize = 1024

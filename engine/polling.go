@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"unicode/utf8"
 )
 
 // bodyPool holds buffers for polling bodies, so that idle sessions own none.
@@ -122,6 +123,13 @@ func (s *Session) handlePost(w http.ResponseWriter, r *http.Request) {
 	if body == nil {
 		w.WriteHeader(http.StatusBadRequest)
 		s.close(ReasonTransportError, false)
+		return
+	}
+	// A payload is text (binary packets are base64), so invalid UTF-8 is
+	// refused as on the websocket.
+	if !utf8.Valid(body) {
+		w.WriteHeader(http.StatusBadRequest)
+		s.close(ReasonParseError, false)
 		return
 	}
 	if err := DecodePayload(body, s.onPacket); err != nil {

@@ -35,6 +35,7 @@ type Server struct {
 	sessions map[string]*Session
 	shutdown bool
 	live     sync.WaitGroup // one per session until it is finalized
+	workers  workers        // run the sessions' dispatchers
 }
 
 // NewServer returns a Server. open is called for every new session before
@@ -249,6 +250,7 @@ func (srv *Server) Shutdown(ctx context.Context) error {
 	}
 	done := make(chan struct{})
 	go func() { srv.live.Wait(); close(done) }()
+	defer srv.workers.close()
 	select {
 	case <-done:
 		return nil

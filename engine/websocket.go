@@ -23,6 +23,7 @@ var readPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b
 func (s *Session) attachWebsocket(conn *websocket.Conn) {
 	conn.SetReadLimit(int64(s.srv.opts.MaxPayload))
 	s.ws = conn
+	s.raw = rawConnOf(conn.NetConn())
 	s.transport = transportWebsocket
 }
 
@@ -91,6 +92,14 @@ func readAll(r io.Reader, buf []byte) ([]byte, error) {
 func (s *Session) flushWebsocket() {
 	bp := framePool.Get().(*[]byte)
 	defer framePool.Put(bp)
+	if err := s.writePending(); err != nil {
+		s.mu.Lock()
+		s.writing = false
+		s.mu.Unlock()
+		s.close(ReasonTransportError, false)
+		s.finalize()
+		return
+	}
 	for {
 		s.mu.Lock()
 		if len(s.queue) == 0 || s.state == stateClosed {
@@ -111,14 +120,21 @@ func (s *Session) flushWebsocket() {
 		if closing {
 			buf = appendCloseFrame(buf, websocket.CloseNormalClosure)
 		}
-		nc := ws.NetConn()
-		nc.SetWriteDeadline(time.Now().Add(s.srv.opts.WriteTimeout))
-		_, err := nc.Write(buf)
+		// The frames hold the data now; what is being written counts
+		// against MaxQueuedBytes until it is out.
+		s.mu.Lock()
+		s.recycleLocked(batch)
+		s.inflight = len(buf)
+		s.mu.Unlock()
+		// No write deadline: a peer that stops reading fills the queue
+		// (slow consumer) or misses its pong; either closes the socket,
+		// which ends this write.
+		_, err := ws.NetConn().Write(buf)
 		if cap(buf) <= 64<<10 {
 			*bp = buf[:0]
 		}
 		s.mu.Lock()
-		s.recycleLocked(batch)
+		s.inflight = 0
 		s.mu.Unlock()
 		if err != nil || closing {
 			s.mu.Lock()
@@ -195,7 +211,7 @@ func (s *Session) probe(conn *websocket.Conn) {
 		s.endProbe(conn)
 		return
 	}
-	conn.NetConn().SetWriteDeadline(time.Now().Add(s.srv.opts.WriteTimeout))
+	conn.NetConn().SetWriteDeadline(time.Now().Add(s.srv.opts.UpgradeTimeout))
 	if conn.WriteMessage(websocket.TextMessage, []byte("3probe")) != nil {
 		s.endProbe(conn)
 		return
@@ -214,6 +230,7 @@ func (s *Session) probe(conn *websocket.Conn) {
 		return
 	}
 	conn.SetReadDeadline(time.Time{})
+	conn.NetConn().SetWriteDeadline(time.Time{})
 	s.mu.Lock()
 	if s.state != stateOpen {
 		s.mu.Unlock()
