@@ -48,7 +48,12 @@ func (s *Session) dispatch() {
 		if len(s.inbox) == 0 {
 			s.inbox = nil
 			s.dispatching = false
+			reason := s.drainReason
+			s.drainReason = ""
 			s.mu.Unlock()
+			if reason != "" {
+				s.close(reason, false)
+			}
 			return
 		}
 		item := s.inbox[0]
@@ -66,4 +71,19 @@ func (s *Session) dispatch() {
 		*item.buf = (*item.buf)[:0]
 		readPool.Put(item.buf)
 	}
+}
+
+// closeAfterInbox closes the session for reason once the packets the
+// reader already handed off are handled, as the reference server handles
+// every message received before the socket closed: a client may send its
+// last events (a namespace DISCONNECT) right before closing.
+func (s *Session) closeAfterInbox(reason string) {
+	s.mu.Lock()
+	if s.dispatching && s.state == stateOpen {
+		s.drainReason = reason
+		s.mu.Unlock()
+		return
+	}
+	s.mu.Unlock()
+	s.close(reason, false)
 }

@@ -46,6 +46,7 @@ type Session struct {
 	wake         chan struct{}
 	inbox        []inboxItem   // websocket packets waiting for the dispatcher
 	dispatching  bool          // the dispatcher goroutine runs
+	drainReason  string        // the reader ended: close for this once the inbox is handled
 	room         chan struct{} // the dispatcher made room in the inbox
 	timer        *time.Timer
 	done         chan struct{}

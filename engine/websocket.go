@@ -42,7 +42,7 @@ func (s *Session) readOne(conn *websocket.Conn) bool {
 		if errors.Is(err, websocket.ErrReadLimit) {
 			reason = ReasonTransportError
 		}
-		s.close(reason, false)
+		s.closeAfterInbox(reason)
 		return false
 	}
 	bp := readPool.Get().(*[]byte)
@@ -50,7 +50,7 @@ func (s *Session) readOne(conn *websocket.Conn) bool {
 	*bp = buf
 	if err != nil {
 		readPool.Put(bp)
-		s.close(ReasonTransportError, false)
+		s.closeAfterInbox(ReasonTransportError)
 		return false
 	}
 	if mt == websocket.BinaryMessage {
@@ -59,7 +59,7 @@ func (s *Session) readOne(conn *websocket.Conn) bool {
 	p, err := DecodePacket(buf)
 	if err != nil || p.Binary || !utf8.Valid(buf) {
 		readPool.Put(bp)
-		s.close(ReasonParseError, false)
+		s.closeAfterInbox(ReasonParseError)
 		return false
 	}
 	if p.Type == Pong {

@@ -7,6 +7,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"log"
 	"net"
 	"net/http"
@@ -18,6 +19,7 @@ import (
 	"github.com/socketeer/socketeer/app"
 	"github.com/socketeer/socketeer/engine"
 	"github.com/socketeer/socketeer/namespace"
+	"github.com/socketeer/socketeer/router"
 )
 
 // Root is namespace "/": it sends the auth payload back on connect, echoes
@@ -29,14 +31,40 @@ func (r *Root) OnConnect(s *namespace.Socket) error {
 	return s.Emit("auth", s.Handshake().Auth)
 }
 
-// OnMessage sends every arg back, binary included.
+// OnMessage sends every arg back, binary included. Events without binary
+// are answered by keepOrder before they get here.
 func (r *Root) OnMessage(s *namespace.Socket, args ...any) error {
 	return s.Emit("message-back", args...)
 }
 
-// OnMessageWithAck acknowledges with the same args.
+// OnMessageWithAck acknowledges with the same args (binary ones; see
+// keepOrder).
 func (r *Root) OnMessageWithAck(s *namespace.Socket, args ...any) namespace.Args {
 	return args
+}
+
+// keepOrder answers "message" and "message-with-ack" events that carry no
+// binary straight from their raw JSON args, so that object keys go back in
+// the order the client sent them: decoding into any would sort them. Events
+// with binary attachments go on to the handlers, which decode them into
+// values holding []byte so that the attachments go back as binary.
+func keepOrder(next router.Handler) router.Handler {
+	return func(ctx context.Context, s *namespace.Socket, e *router.Event) (router.Result, error) {
+		if len(e.Attachments) > 0 {
+			return next(ctx, s, e)
+		}
+		switch e.Name {
+		case "message":
+			args := make([]any, len(e.Args))
+			for i, a := range e.Args {
+				args[i] = a
+			}
+			return router.Result{}, s.Emit("message-back", args...)
+		case "message-with-ack":
+			return router.Result{Raw: append([]json.RawMessage{}, e.Args...)}, nil
+		}
+		return next(ctx, s, e)
+	}
 }
 
 // EventNames maps the handler methods whose events are not snake_case.
@@ -77,6 +105,9 @@ func newHandler() (http.Handler, func(context.Context) error, error) {
 		return nil, nil, err
 	}
 	if err := a.Register(&Custom{}, "/custom"); err != nil {
+		return nil, nil, err
+	}
+	if err := a.UseFor("/", keepOrder); err != nil {
 		return nil, nil, err
 	}
 	bare := engine.NewServer(engineOptions(), func(s *engine.Session) engine.Receiver { return echo{s} })
