@@ -56,7 +56,9 @@ type Adapter interface {
 type Factory func(local Local) (Adapter, error)
 
 // Options selects sockets: those in any of Rooms (every socket when Rooms
-// is empty), minus those in any of Except. A socket id is also a room.
+// is empty), minus those in any of Except, each socket once. A socket id is
+// also a room, holding that socket and any socket that joined a room of
+// that name.
 type Options struct {
 	Rooms  []string
 	Except []string
@@ -87,6 +89,7 @@ type Socket interface {
 	// dropped when the socket cannot take it now.
 	Deliver(e *Encoded, volatile bool)
 	// ExpectAck registers fn for the ack with id, before Deliver sends it.
+	// A socket that disconnected registers nothing, and fn is never called.
 	ExpectAck(id int64, fn func(args []json.RawMessage))
 	// Disconnect disconnects the socket; closeConn also closes its
 	// connection with every other namespace on it.

@@ -129,63 +129,52 @@ func (m *Memory) Select(o Options, fn func(Socket)) {
 	targetPool.Put(tp)
 }
 
-// collect appends the sockets o selects to dst, under the read lock.
+// collect appends the sockets o selects to dst, each once, under the read
+// lock. It allocates nothing but dst's growth, whatever the number of rooms
+// and recipients: a socket is skipped in a room when an earlier room of
+// o.Rooms holds it too.
 func (m *Memory) collect(dst []Socket, o Options) []Socket {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	excluded := func(id string) bool {
-		for _, room := range o.Except {
-			if room == id {
-				return true
-			}
-			if _, in := m.rooms[room][id]; in {
-				return true
-			}
-		}
-		return false
-	}
 	if len(o.Rooms) == 0 {
-		return m.collectAll(dst, excluded)
-	}
-	var seen map[string]struct{}
-	if len(o.Rooms) > 1 {
-		seen = make(map[string]struct{})
-	}
-	for _, room := range o.Rooms {
-		members, ok := m.rooms[room]
-		if !ok {
-			if s := m.local.Socket(room); s != nil && !excluded(room) {
-				dst = appendOnce(dst, seen, s)
+		m.local.Each(func(s Socket) {
+			if !m.inAnyLocked(s.ID(), o.Except) {
+				dst = append(dst, s)
 			}
+		})
+		return dst
+	}
+	for i, room := range o.Rooms {
+		earlier := o.Rooms[:i]
+		if slices.Contains(earlier, room) {
 			continue
 		}
-		for id, s := range members {
-			if !excluded(id) {
-				dst = appendOnce(dst, seen, s)
+		// The own room of a local socket, besides whoever joined a room
+		// of that name.
+		if s := m.local.Socket(room); s != nil && !m.inAnyLocked(room, o.Except) && !m.inAnyLocked(room, earlier) {
+			dst = append(dst, s)
+		}
+		for id, s := range m.rooms[room] {
+			if !m.inAnyLocked(id, o.Except) && !m.inAnyLocked(id, earlier) {
+				dst = append(dst, s)
 			}
 		}
 	}
 	return dst
 }
 
-func appendOnce(dst []Socket, seen map[string]struct{}, s Socket) []Socket {
-	if seen != nil {
-		if _, dup := seen[s.ID()]; dup {
-			return dst
+// inAnyLocked reports whether socket id is in one of rooms, its own room
+// included.
+func (m *Memory) inAnyLocked(id string, rooms []string) bool {
+	for _, room := range rooms {
+		if room == id {
+			return true
 		}
-		seen[s.ID()] = struct{}{}
+		if _, in := m.rooms[room][id]; in {
+			return true
+		}
 	}
-	return append(dst, s)
-}
-
-// collectAll selects every local socket of the namespace.
-func (m *Memory) collectAll(dst []Socket, excluded func(string) bool) []Socket {
-	m.local.Each(func(s Socket) {
-		if !excluded(s.ID()) {
-			dst = append(dst, s)
-		}
-	})
-	return dst
+	return false
 }
 
 // Broadcast encodes p once and delivers it to every selected local socket.

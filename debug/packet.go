@@ -71,7 +71,11 @@ func (t *Tracer) packet(p *Packet) {
 	if p.AckID >= 0 {
 		e.Int64("ack", p.AckID)
 	}
-	if len(p.Args) > 0 {
+	switch {
+	case len(p.Args) == 0:
+	case p.Dir == In && p.Kind == "CONNECT" && !t.logAuth:
+		e.Str("args", redacted) // a CONNECT's payload is its auth
+	default:
 		t.raw(e, "args", p.Args)
 	}
 	optInt(e, "attachments", p.Attachments)

@@ -13,9 +13,12 @@ type Conn interface {
 	ID() string
 	// Request returns the handshake request.
 	Request() *http.Request
-	// Send queues packets atomically and in order.
+	// Send queues packets atomically and in order. The slice and the data
+	// are shared by every recipient of a broadcast: Send must not modify
+	// them.
 	Send(packets ...engine.Packet) error
-	// SendVolatile queues packets only if the connection can take them now.
+	// SendVolatile queues packets only if the connection can take them
+	// now. The same sharing rule applies.
 	SendVolatile(packets ...engine.Packet) bool
 	// Disconnect ends socket s from the server side; closeConn also closes
 	// the connection with every other namespace on it.

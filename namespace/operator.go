@@ -124,17 +124,24 @@ func (o Operator) EmitWithAck(ctx context.Context, event string, args ...any) ([
 		ctx, cancel = context.WithTimeout(ctx, d)
 		defer cancel()
 	}
-	p, err := encodeEvent(o.rt.name, o.rt.nextAckID(), event, args)
+	id := o.rt.nextAckID()
+	p, err := encodeEvent(o.rt.name, id, event, args)
 	if err != nil {
 		return nil, err
 	}
 	c := newCollector()
 	nodes, err := o.rt.adapter.BroadcastWithAck(p, o.options(), c)
 	if err != nil {
+		o.rt.dropAcks(id)
 		return nil, err
 	}
 	o.rt.trace(p, "", "", -1)
-	return c.wait(ctx, nodes, event)
+	replies, err := c.wait(ctx, nodes, event)
+	if err != nil {
+		// The sockets that did not answer forget the ack id.
+		o.rt.dropAcks(id)
+	}
+	return replies, err
 }
 
 // collector gathers the acks of one broadcast.

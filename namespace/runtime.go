@@ -76,6 +76,16 @@ func (rt *Runtime) socket(id string) *Socket {
 
 func (rt *Runtime) nextAckID() int64 { return rt.ackIDs.Add(1) - 1 }
 
+// dropAcks makes every local socket forget the ack id, once a broadcast
+// stopped waiting for it.
+func (rt *Runtime) dropAcks(id int64) {
+	rt.mu.RLock()
+	defer rt.mu.RUnlock()
+	for _, s := range rt.sockets {
+		s.dropAck(id)
+	}
+}
+
 // OnServerSideEvent sets the function that receives events other nodes
 // send with ServerSideEmit.
 func (rt *Runtime) OnServerSideEvent(fn func(event string, args []json.RawMessage)) {

@@ -11,7 +11,6 @@ import (
 	"sync/atomic"
 
 	"github.com/socketeer/socketeer/adapter"
-	"github.com/socketeer/socketeer/engine"
 	"github.com/socketeer/socketeer/errors"
 	"github.com/socketeer/socketeer/protocol"
 )
@@ -159,13 +158,19 @@ func (s *Socket) EmitWithAck(ctx context.Context, event string, args ...any) (Re
 		s.dropAck(id)
 		return Reply{}, fmt.Errorf("%w: event %q: %w", errors.ErrAckTimeout, event, ctx.Err())
 	case <-s.ctx.Done():
+		s.dropAck(id) // Detach may not have cleared the acks yet
 		return Reply{}, fmt.Errorf("%w: while waiting for the ack of %q", errors.ErrSocketClosed, event)
 	}
 }
 
-// ExpectAck registers fn to receive the acknowledgement with id.
+// ExpectAck registers fn to receive the acknowledgement with id. Nothing
+// is registered once the socket disconnected: fn will never be called.
 func (s *Socket) ExpectAck(id int64, fn func(args []json.RawMessage)) {
 	s.mu.Lock()
+	if s.state.Load() == stateDisconnected {
+		s.mu.Unlock()
+		return
+	}
 	if s.acks == nil {
 		s.acks = make(map[int64]func([]json.RawMessage))
 	}
@@ -233,26 +238,14 @@ func (s *Socket) deliver(e *adapter.Encoded, volatile bool) error {
 	return s.write(e, volatile)
 }
 
-// write queues an encoded packet on the connection.
+// write queues an encoded packet on the connection. The frames are shared
+// by every recipient of a broadcast, so this allocates nothing.
 func (s *Socket) write(e *adapter.Encoded, volatile bool) error {
-	msg := engine.Packet{Type: engine.Message, Data: e.Text}
-	if len(e.Attachments) == 0 {
-		if volatile {
-			s.conn.SendVolatile(msg)
-			return nil
-		}
-		return s.conn.Send(msg)
-	}
-	packets := make([]engine.Packet, 0, 1+len(e.Attachments))
-	packets = append(packets, msg)
-	for _, a := range e.Attachments {
-		packets = append(packets, engine.Packet{Type: engine.Message, Data: a, Binary: true})
-	}
 	if volatile {
-		s.conn.SendVolatile(packets...)
+		s.conn.SendVolatile(e.Frames()...)
 		return nil
 	}
-	return s.conn.Send(packets...)
+	return s.conn.Send(e.Frames()...)
 }
 
 // Disconnect disconnects the socket from its namespace: the client gets a

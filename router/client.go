@@ -109,8 +109,12 @@ func (c *client) OnMessage(data []byte, binary bool) {
 // handle acts on one complete packet.
 func (c *client) handle(p *protocol.Packet) {
 	if tr := c.r.opts.Tracer; tr != nil {
-		tr.Packet(&debug.Packet{Dir: debug.In, EngineID: c.sess.ID(), SocketID: c.socketID(p.Namespace),
-			Namespace: p.Namespace, Kind: p.Type.String(), AckID: p.ID, Args: p.Data, Attachments: len(p.Attachments)})
+		tp := debug.Packet{Dir: debug.In, EngineID: c.sess.ID(), SocketID: c.socketID(p.Namespace),
+			Namespace: p.Namespace, Kind: p.Type.String(), AckID: p.ID, Args: p.Data, Attachments: len(p.Attachments)}
+		if p.Type == protocol.Event || p.Type == protocol.BinaryEvent {
+			tp.Event, _, _ = protocol.SplitEvent(p.Data)
+		}
+		tr.Packet(&tp)
 	}
 	if p.Type == protocol.Connect {
 		c.connect(p)
@@ -286,23 +290,26 @@ func (c *client) OnClose(reason string) {
 	}
 }
 
-// connectErrorPayload is the CONNECT_ERROR payload for a refusal.
+// connectErrorPayload is the CONNECT_ERROR payload for a refusal: a
+// *ClientError's message and data; for any other error the message errors.Wire
+// shows (no internal text unless debug) and its code (and fields) as data.
 func connectErrorPayload(err error, debug bool) json.RawMessage {
-	msg := err.Error()
-	var data any
-	if ce, ok := errors.AsType[*errors.ClientError](err); ok {
-		msg, data = ce.Message, ce.Data
-	}
-	if _, ok := errors.AsType[*errors.PanicError](err); ok && !debug {
-		msg = "internal server error"
-	}
-	body := map[string]any{"message": msg}
-	if data != nil {
+	w, _ := errors.Wire(err, debug)["error"].(map[string]any)
+	body := map[string]any{"message": w["message"]}
+	if w["code"] == "client" {
+		if d, ok := w["data"]; ok {
+			body["data"] = d
+		}
+	} else {
+		data := map[string]any{"code": w["code"]}
+		if f, ok := w["fields"]; ok {
+			data["fields"] = f
+		}
 		body["data"] = data
 	}
 	b, mErr := json.Marshal(body)
 	if mErr != nil {
-		b = []byte(fmt.Sprintf(`{"message":%q}`, msg))
+		b = []byte(fmt.Sprintf(`{"message":%q}`, w["message"]))
 	}
 	return b
 }

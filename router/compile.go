@@ -26,7 +26,7 @@ type Result struct {
 }
 
 const allowedEvent = "allowed: func([ctx context.Context,] s *namespace.Socket, args...) with args of JSON-decodable types " +
-	"(the last may be ...json.RawMessage), returning nothing, error, ack values, or ack values and a final error"
+	"(the last may be ...json.RawMessage or ...any), returning nothing, error, ack values, or ack values and a final error"
 
 // compileEvent builds the call of an event handler, without reflect.Call
 // for the common fixed shapes.
@@ -38,7 +38,7 @@ func compileEvent(typeName, method, event string, fn reflect.Value) (*handler, e
 	}
 	sig, err := checkSignature(fn.Type(), true)
 	if err != nil {
-		return nil, registrationErr(fn.Type(), method, fmt.Sprintf("has signature %s: %v", fn.Type(), err), allowedEvent)
+		return nil, registrationErr(typeName+"."+method, fmt.Sprintf("has signature %s: %v", fn.Type(), err), allowedEvent)
 	}
 	h.call = sig.reflectCall(fn)
 	return h, nil
@@ -112,6 +112,9 @@ func checkSignature(ft reflect.Type, ack bool) (*signature, error) {
 
 // decodable reports why values of t cannot be decoded from JSON.
 func decodable(t reflect.Type) error {
+	if t == typeSocket || t == typeContext {
+		return fmt.Errorf("only the first parameters may be the context and the socket")
+	}
 	switch t.Kind() {
 	case reflect.Chan, reflect.Func, reflect.UnsafePointer, reflect.Complex64, reflect.Complex128:
 		return fmt.Errorf("%s values cannot be decoded from JSON", t.Kind())
@@ -121,9 +124,6 @@ func decodable(t reflect.Type) error {
 		}
 	case reflect.Pointer:
 		return decodable(t.Elem())
-	}
-	if t == typeSocket || t == typeContext {
-		return fmt.Errorf("only the first parameters may be the context and the socket")
 	}
 	return nil
 }

@@ -74,7 +74,7 @@ func Compile(v any) (*Table, error) {
 	}
 	rt := rv.Type()
 	if rt.Kind() != reflect.Pointer || rt.Elem().Kind() != reflect.Struct {
-		return nil, registrationErr(rt, "", "is not a pointer to a struct", pointerHint(rt))
+		return nil, registrationErr(rt.String(), "is not a pointer to a struct", pointerHint(rt))
 	}
 	t := &Table{typeName: rt.Elem().Name(), events: make(map[string]*handler)}
 	names := map[string]string{}
@@ -113,11 +113,9 @@ func pointerHint(t reflect.Type) string {
 	return "pass a pointer to a struct, such as &Chat{}"
 }
 
-func registrationErr(t reflect.Type, method, what, allowed string) error {
-	name := t.String()
-	if method != "" {
-		name = strings.TrimPrefix(t.String(), "*") + "." + method
-	}
+// registrationErr reports a problem with name (Type.Method, or the type
+// registered): what was found and what is allowed.
+func registrationErr(name, what, allowed string) error {
 	return fmt.Errorf("%w: %s %s; %s", errors.ErrRegistration, name, what, allowed)
 }
 
@@ -157,7 +155,6 @@ func EventName(method string) string {
 
 // add checks one handler method and records it in the table.
 func (t *Table) add(fn reflect.Value, m reflect.Method, names map[string]string, seen map[string]string) error {
-	ft := fn.Type()
 	switch m.Name {
 	case methodConnect:
 		h, err := compileConnect(t.typeName, m.Name, fn)
@@ -177,7 +174,7 @@ func (t *Table) add(fn reflect.Value, m reflect.Method, names map[string]string,
 		event = mapped
 	}
 	if protocol.ReservedEvent(event) {
-		return registrationErr(ft, m.Name, fmt.Sprintf("handles %q", event), "that event name is reserved by Socket.IO; map the method to another name with EventNames")
+		return registrationErr(t.typeName+"."+m.Name, fmt.Sprintf("handles %q", event), "that event name is reserved by Socket.IO; map the method to another name with EventNames")
 	}
 	if other, dup := seen[event]; dup {
 		return fmt.Errorf("%w: %s.%s and %s.%s both handle event %q", errors.ErrRegistration, t.typeName, other, t.typeName, m.Name, event)

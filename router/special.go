@@ -25,7 +25,7 @@ func compileConnect(typeName, method string, fn reflect.Value) (*handler, error)
 		err = fmt.Errorf("it takes at most one parameter (the auth payload) after the socket")
 	}
 	if err != nil {
-		return nil, registrationErr(ft, method, fmt.Sprintf("has signature %s: %v", ft, err), allowedConnect)
+		return nil, registrationErr(typeName+"."+method, fmt.Sprintf("has signature %s: %v", ft, err), allowedConnect)
 	}
 	h := &handler{name: typeName + "." + method, event: "connect"}
 	if f, ok := fn.Interface().(func(*namespace.Socket) error); ok {
@@ -57,7 +57,7 @@ func (t *Table) compileDisconnect(method string, fn reflect.Value) error {
 	case func(context.Context, *namespace.Socket, string):
 		t.disconnect = f
 	default:
-		return registrationErr(fn.Type(), method, fmt.Sprintf("has signature %s", fn.Type()), allowedDisconnect)
+		return registrationErr(t.typeName+"."+method, fmt.Sprintf("has signature %s", fn.Type()), allowedDisconnect)
 	}
 	return nil
 }
@@ -72,7 +72,7 @@ func (t *Table) compileError(method string, fn reflect.Value) error {
 		ok = false
 	}
 	if !ok {
-		return registrationErr(ft, method, fmt.Sprintf("has signature %s", ft), allowedError)
+		return registrationErr(t.typeName+"."+method, fmt.Sprintf("has signature %s", ft), allowedError)
 	}
 	switch f := fn.Interface().(type) {
 	case func(*namespace.Socket, string, error) any:
@@ -101,7 +101,7 @@ func compileCatchAll(typeName, method string, fn reflect.Value) (*handler, error
 		err = fmt.Errorf("it must take the event name and the raw args")
 	}
 	if err != nil {
-		return nil, registrationErr(ft, method, fmt.Sprintf("has signature %s: %v", ft, err), allowedAny)
+		return nil, registrationErr(typeName+"."+method, fmt.Sprintf("has signature %s: %v", ft, err), allowedAny)
 	}
 	h := &handler{name: typeName + "." + method, event: "*"}
 	h.call = func(ctx context.Context, s *namespace.Socket, ev *Event, _ Validator) (Result, error) {

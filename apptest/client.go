@@ -1,0 +1,467 @@
+package apptest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/socketeer/socketeer/app"
+	"github.com/socketeer/socketeer/engine"
+	"github.com/socketeer/socketeer/errors"
+	"github.com/socketeer/socketeer/namespace"
+	"github.com/socketeer/socketeer/protocol"
+)
+
+// ErrDisconnected reports an operation on a client whose socket is no
+// longer connected: it disconnected, the server disconnected it, or the
+// connection closed.
+var ErrDisconnected = errors.New("apptest: client disconnected")
+
+// ConnectError is the refusal of a namespace CONNECT: the CONNECT_ERROR
+// packet's message and data, as a socket.io client's connect_error event
+// shows them (err.message, err.data).
+type ConnectError struct {
+	// Namespace is the namespace the client tried to join.
+	Namespace string
+	// Message is the refusal's message.
+	Message string
+	// Data is the refusal's data as raw JSON, nil when there was none.
+	Data json.RawMessage
+}
+
+// Error describes the refusal.
+func (e *ConnectError) Error() string {
+	return fmt.Sprintf("apptest: connect to %s refused: %s", e.Namespace, e.Message)
+}
+
+// Event is one event the server sent to the client.
+type Event struct {
+	// Name is the event name.
+	Name string
+	// Args are the event's args as raw JSON; binary attachments are
+	// inlined as base64 strings, so they decode into []byte.
+	Args []json.RawMessage
+}
+
+// Decode unmarshals the event's args, in order, into vs.
+func (e Event) Decode(vs ...any) error { return namespace.Reply{Args: e.Args}.Decode(vs...) }
+
+// Option configures a Client.
+type Option func(*config)
+
+type config struct {
+	header  http.Header
+	query   url.Values
+	onAck   func(event string, args []json.RawMessage) []any
+	timeout time.Duration
+}
+
+// WithHeader adds a header to the client's synthetic handshake request.
+func WithHeader(key, value string) Option {
+	return func(c *config) { c.header.Add(key, value) }
+}
+
+// WithQuery adds a query parameter to the client's synthetic handshake
+// request.
+func WithQuery(key, value string) Option {
+	return func(c *config) { c.query.Add(key, value) }
+}
+
+// WithAckHandler answers the server's events that ask for an
+// acknowledgement (Socket.EmitWithAck): fn's results are the ack's args.
+// Without it such events are received but never acknowledged.
+func WithAckHandler(fn func(event string, args []json.RawMessage) []any) Option {
+	return func(c *config) { c.onAck = fn }
+}
+
+// WithTimeout bounds the wait for the server's answer to CONNECT (default
+// 5s).
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) { c.timeout = d }
+}
+
+// Client states.
+const (
+	stateConnecting = iota
+	stateConnected
+	stateRefused
+	stateDisconnected
+)
+
+// Client is an in-process Socket.IO client of one namespace of an App,
+// connected without a network through App.Open, like Flask-SocketIO's
+// test_client. Emit and EmitWithAck hand the packet to the server and
+// return once its handler ran, so what the handler sent back is already
+// in Received. Its methods are safe for concurrent use.
+type Client struct {
+	nsp  string
+	cfg  config
+	sess *session
+	recv engine.Receiver
+
+	in      sync.Mutex // one OnMessage at a time, as the engine guarantees
+	replies sync.WaitGroup
+
+	mu       sync.Mutex
+	changed  chan struct{} // closed and replaced on every change
+	gone     chan struct{} // closed when the socket is no longer connected
+	state    int
+	id       string
+	refusal  *ConnectError
+	events   []Event
+	acks     map[int64]chan []json.RawMessage
+	nextAck  int64
+	protoErr error
+}
+
+// NewClient connects a client to namespace nsp of a with the auth payload
+// auth (nil sends none) and waits for the server's answer. A refusal is
+// returned as a *ConnectError.
+func NewClient(a *app.App, nsp string, auth any, opts ...Option) (*Client, error) {
+	cfg := config{header: http.Header{}, query: url.Values{}, timeout: 5 * time.Second}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	var payload json.RawMessage
+	if auth != nil {
+		var err error
+		if payload, err = json.Marshal(auth); err != nil {
+			return nil, fmt.Errorf("apptest: encoding auth: %w", err)
+		}
+	}
+	c := &Client{nsp: nsp, cfg: cfg, changed: make(chan struct{}), gone: make(chan struct{}),
+		acks: make(map[int64]chan []json.RawMessage)}
+	q := ""
+	if len(cfg.query) > 0 {
+		q = "&" + cfg.query.Encode()
+	}
+	c.sess = newSession(c, cfg.header, q)
+	c.recv = a.Open(c.sess)
+	if err := c.write(&protocol.Packet{Type: protocol.Connect, Namespace: nsp, ID: protocol.NoID, Data: payload}); err != nil {
+		return nil, err
+	}
+	if err := c.awaitConnect(); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// Connect is NewClient for tests: it fails t on error and closes the
+// client when the test ends.
+func Connect(t testing.TB, a *app.App, nsp string, auth any, opts ...Option) *Client {
+	t.Helper()
+	c, err := NewClient(a, nsp, auth, opts...)
+	if err != nil {
+		t.Fatalf("apptest.Connect(%q): %v", nsp, err)
+	}
+	t.Cleanup(c.Close)
+	return c
+}
+
+func (c *Client) awaitConnect() error {
+	timer := time.NewTimer(c.cfg.timeout)
+	defer timer.Stop()
+	for {
+		c.mu.Lock()
+		state, refusal, ch := c.state, c.refusal, c.changed
+		c.mu.Unlock()
+		switch state {
+		case stateConnected:
+			return nil
+		case stateRefused:
+			return refusal
+		case stateDisconnected:
+			return fmt.Errorf("%w: before the server answered CONNECT", ErrDisconnected)
+		}
+		select {
+		case <-ch:
+		case <-timer.C:
+			return fmt.Errorf("apptest: no answer to CONNECT %s in %s", c.nsp, c.cfg.timeout)
+		}
+	}
+}
+
+// ID returns the socket id the server gave the client.
+func (c *Client) ID() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.id
+}
+
+// Connected reports whether the client's socket is connected.
+func (c *Client) Connected() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.state == stateConnected
+}
+
+// Emit sends an event to the server and returns once the server handled
+// it. []byte values in args travel as binary attachments (BINARY_EVENT).
+func (c *Client) Emit(event string, args ...any) error {
+	p, err := c.event(event, protocol.NoID, args)
+	if err != nil {
+		return err
+	}
+	return c.write(p)
+}
+
+// EmitWithAck sends an event asking for an acknowledgement and returns
+// the server's ack. It fails when ctx ends or the client disconnects first.
+func (c *Client) EmitWithAck(ctx context.Context, event string, args ...any) (namespace.Reply, error) {
+	c.mu.Lock()
+	id := c.nextAck
+	c.nextAck++
+	got := make(chan []json.RawMessage, 1)
+	c.acks[id] = got
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		delete(c.acks, id)
+		c.mu.Unlock()
+	}()
+	p, err := c.event(event, id, args)
+	if err == nil {
+		err = c.write(p)
+	}
+	if err != nil {
+		return namespace.Reply{}, err
+	}
+	select {
+	case args := <-got:
+		return namespace.Reply{Args: args}, nil
+	case <-ctx.Done():
+		return namespace.Reply{}, fmt.Errorf("apptest: ack of %q: %w", event, ctx.Err())
+	case <-c.gone:
+		return namespace.Reply{}, fmt.Errorf("%w: waiting for the ack of %q", ErrDisconnected, event)
+	}
+}
+
+// event encodes an EVENT, or a BINARY_EVENT when args hold []byte values.
+func (c *Client) event(name string, id int64, args []any) (*protocol.Packet, error) {
+	if protocol.ReservedEvent(name) {
+		return nil, fmt.Errorf("%w: %q", errors.ErrReservedEvent, name)
+	}
+	data, att, err := protocol.AppendEvent(nil, name, args)
+	if err != nil {
+		return nil, fmt.Errorf("apptest: encoding args of %q: %w", name, err)
+	}
+	p := &protocol.Packet{Type: protocol.Event, Namespace: c.nsp, ID: id, Data: data, Attachments: att}
+	if len(att) > 0 {
+		p.Type = protocol.BinaryEvent
+	}
+	return p, nil
+}
+
+// Received drains and returns the events received so far, oldest first.
+func (c *Client) Received() []Event {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := c.events
+	c.events = nil
+	return out
+}
+
+// WaitFor returns the oldest received event named event, waiting for one
+// until ctx ends. It removes that event from those Received returns and
+// leaves the others.
+func (c *Client) WaitFor(ctx context.Context, event string) (Event, error) {
+	for {
+		c.mu.Lock()
+		for i, e := range c.events {
+			if e.Name == event {
+				c.events = append(c.events[:i:i], c.events[i+1:]...)
+				c.mu.Unlock()
+				return e, nil
+			}
+		}
+		state, perr, ch := c.state, c.protoErr, c.changed
+		c.mu.Unlock()
+		if perr != nil {
+			return Event{}, perr
+		}
+		if state == stateDisconnected {
+			return Event{}, fmt.Errorf("%w: waiting for %q", ErrDisconnected, event)
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return Event{}, fmt.Errorf("apptest: waiting for %q: %w", event, ctx.Err())
+		}
+	}
+}
+
+// Disconnect leaves the namespace, as a socket.io client's disconnect()
+// does: the server gets a DISCONNECT packet ("client namespace
+// disconnect"), then the connection closes.
+func (c *Client) Disconnect() {
+	if c.Connected() {
+		c.write(&protocol.Packet{Type: protocol.Disconnect, Namespace: c.nsp, ID: protocol.NoID})
+		c.setGone()
+	}
+	c.Close()
+}
+
+// Close closes the connection without leaving the namespace first, as a
+// dropped network would: the server sees "transport close". It waits for
+// the client's pending ack replies.
+func (c *Client) Close() {
+	c.closeSession(engine.ReasonTransportClose)
+	c.replies.Wait()
+}
+
+// closeSession ends the session once, telling the server why.
+func (c *Client) closeSession(reason string) {
+	if !c.sess.markClosed() {
+		return
+	}
+	c.setGone()
+	c.recv.OnClose(reason)
+}
+
+// setGone marks the socket disconnected.
+func (c *Client) setGone() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.state == stateDisconnected {
+		return
+	}
+	if c.state != stateRefused {
+		c.state = stateDisconnected
+	}
+	close(c.gone)
+	c.notifyLocked()
+}
+
+func (c *Client) notifyLocked() {
+	close(c.changed)
+	c.changed = make(chan struct{})
+}
+
+// write hands a packet to the server, with its attachments.
+func (c *Client) write(p *protocol.Packet) error {
+	text := protocol.AppendPacket(nil, p)
+	c.in.Lock()
+	defer c.in.Unlock()
+	if c.sess.isClosed() {
+		return fmt.Errorf("%w: connection closed", ErrDisconnected)
+	}
+	c.recv.OnMessage(text, false)
+	for _, a := range p.Attachments {
+		c.recv.OnMessage(a, true)
+	}
+	return nil
+}
+
+// fail records an invalid packet from the server.
+func (c *Client) fail(err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.protoErr == nil {
+		c.protoErr = fmt.Errorf("apptest: invalid packet from the server: %w", err)
+	}
+	c.notifyLocked()
+}
+
+// receive acts on one packet from the server.
+func (c *Client) receive(p *protocol.Packet) {
+	switch p.Type {
+	case protocol.Connect:
+		var body struct {
+			SID string `json:"sid"`
+		}
+		err := json.Unmarshal(p.Data, &body)
+		c.mu.Lock()
+		if err == nil && c.state == stateConnecting {
+			c.id, c.state = body.SID, stateConnected
+		}
+		c.notifyLocked()
+		c.mu.Unlock()
+	case protocol.ConnectError:
+		var body struct {
+			Message string          `json:"message"`
+			Data    json.RawMessage `json:"data"`
+		}
+		json.Unmarshal(p.Data, &body)
+		c.mu.Lock()
+		c.refusal = &ConnectError{Namespace: p.Namespace, Message: body.Message, Data: body.Data}
+		c.state = stateRefused
+		c.notifyLocked()
+		c.mu.Unlock()
+	case protocol.Event, protocol.BinaryEvent:
+		c.receiveEvent(p)
+	case protocol.Ack, protocol.BinaryAck:
+		c.receiveAck(p)
+	case protocol.Disconnect:
+		c.setGone()
+	}
+}
+
+func (c *Client) receiveEvent(p *protocol.Packet) {
+	data, err := inline(p)
+	var name string
+	var args []json.RawMessage
+	if err == nil {
+		name, args, err = protocol.SplitEvent(data)
+	}
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	c.mu.Lock()
+	c.events = append(c.events, Event{Name: name, Args: args})
+	c.notifyLocked()
+	c.mu.Unlock()
+	if p.ID != protocol.NoID && c.cfg.onAck != nil {
+		c.replies.Add(1)
+		go c.answer(p.ID, name, args) // as a real client: not on the sender's goroutine
+	}
+}
+
+// answer sends the ack of the server's event id.
+func (c *Client) answer(id int64, event string, args []json.RawMessage) {
+	defer c.replies.Done()
+	data, att, err := protocol.AppendArgs(nil, c.cfg.onAck(event, args))
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	p := &protocol.Packet{Type: protocol.Ack, Namespace: c.nsp, ID: id, Data: data, Attachments: att}
+	if len(att) > 0 {
+		p.Type = protocol.BinaryAck
+	}
+	c.write(p)
+}
+
+func (c *Client) receiveAck(p *protocol.Packet) {
+	data, err := inline(p)
+	var args []json.RawMessage
+	if err == nil {
+		args, err = protocol.SplitArray(data)
+	}
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	c.mu.Lock()
+	got := c.acks[p.ID]
+	delete(c.acks, p.ID)
+	c.mu.Unlock()
+	if got != nil {
+		got <- args
+	}
+}
+
+// inline returns p's payload with its binary attachments inlined as
+// base64 strings.
+func inline(p *protocol.Packet) (json.RawMessage, error) {
+	if len(p.Attachments) == 0 {
+		return p.Data, nil
+	}
+	return protocol.InlineAttachments(p.Data, p.Attachments)
+}

@@ -1,0 +1,123 @@
+package apptest_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/socketeer/socketeer/app"
+	"github.com/socketeer/socketeer/apptest"
+	"github.com/socketeer/socketeer/errors"
+	"github.com/socketeer/socketeer/namespace"
+	"github.com/socketeer/socketeer/router"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// probe exercises the client's features from the server side.
+type probe struct {
+	namespace.Namespace
+	answers chan []json.RawMessage
+}
+
+func (p *probe) OnConnect(s *namespace.Socket) error {
+	return s.Emit("hello", s.Handshake().Header.Get("X-Test"), s.Handshake().Query.Get("room"), s.Handshake().Address)
+}
+
+// OnUpload tells whether its arg arrived as a binary attachment.
+func (p *probe) OnUpload(s *namespace.Socket, b []byte) (int, []byte) { return len(b), []byte("ok") }
+
+// OnAsk asks the client a question from another goroutine and reports
+// the answer.
+func (p *probe) OnAsk(s *namespace.Socket) {
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		r, err := s.EmitWithAck(ctx, "question", 41)
+		if err == nil {
+			p.answers <- r.Args
+		}
+	}()
+}
+
+func (p *probe) OnLater(s *namespace.Socket) {
+	time.AfterFunc(20*time.Millisecond, func() { s.Emit("later", true) })
+}
+
+func TestClient(t *testing.T) {
+	p := &probe{answers: make(chan []json.RawMessage, 1)}
+	a := app.New(app.Options{})
+	if err := a.Register(p, "/p"); err != nil {
+		t.Fatal(err)
+	}
+	var sawBinary bool
+	a.Use(func(next router.Handler) router.Handler {
+		return func(ctx context.Context, s *namespace.Socket, e *router.Event) (router.Result, error) {
+			if e.Name == "upload" {
+				sawBinary = len(e.Attachments) == 1
+			}
+			return next(ctx, s, e)
+		}
+	})
+	c := apptest.Connect(t, a, "/p", nil,
+		apptest.WithHeader("X-Test", "yes"), apptest.WithQuery("room", "r1"),
+		apptest.WithAckHandler(func(event string, args []json.RawMessage) []any {
+			var n int
+			json.Unmarshal(args[0], &n)
+			return []any{event, n + 1, []byte{7}}
+		}))
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+
+	hello, err := c.WaitFor(ctx, "hello")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var header, room, addr string
+	if err := hello.Decode(&header, &room, &addr); err != nil || header != "yes" || room != "r1" || addr != "pipe" {
+		t.Errorf("handshake seen by the server: %q %q %q (%v)", header, room, addr, err)
+	}
+
+	r, err := c.EmitWithAck(ctx, "upload", []byte{1, 2, 3})
+	var n int
+	var back []byte
+	if err != nil || r.Decode(&n, &back) != nil || n != 3 || string(back) != "ok" || !sawBinary {
+		t.Errorf("upload: n=%d back=%q binary=%v err=%v", n, back, sawBinary, err)
+	}
+
+	c.Emit("ask")
+	select {
+	case got := <-p.answers:
+		if b, _ := json.Marshal(got); string(b) != `["question",42,"Bw=="]` {
+			t.Errorf("answer = %s", b)
+		}
+	case <-ctx.Done():
+		t.Fatal("the server got no answer")
+	}
+
+	c.Emit("later")
+	if _, err := c.WaitFor(ctx, "later"); err != nil {
+		t.Errorf("WaitFor(later): %v", err)
+	}
+	short, cancelShort := context.WithTimeout(ctx, 20*time.Millisecond)
+	defer cancelShort()
+	if _, err := c.WaitFor(short, "never"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("WaitFor(never) = %v", err)
+	}
+	if got := c.Received(); len(got) != 1 || got[0].Name != "question" {
+		t.Errorf("left in Received: %v", got)
+	}
+	if err := c.Emit("disconnect"); !errors.Is(err, errors.ErrReservedEvent) {
+		t.Errorf("Emit(disconnect) = %v", err)
+	}
+	c.Disconnect()
+	if c.Connected() {
+		t.Error("connected after Disconnect")
+	}
+	if _, err := c.EmitWithAck(ctx, "upload", []byte{1}); !errors.Is(err, apptest.ErrDisconnected) {
+		t.Errorf("EmitWithAck after Disconnect = %v", err)
+	}
+}

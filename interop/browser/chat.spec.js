@@ -1,0 +1,159 @@
+// Browser end-to-end test of examples/chat, driven by
+// examples/chat/chat_test.go (TestBrowser). It opens the chat in headless
+// Chromium (Debian's /usr/bin/chromium) through playwright-core and checks
+// what a person would see. Each passed check prints "ok - <name>"; any
+// failure exits non-zero.
+//
+// Environment (set by the Go test):
+//   CHAT_URL       the chat server, like http://127.0.0.1:40123
+//   CONTROL_URL    GET $CONTROL_URL/restart stops the chat server and
+//                  starts a new one on the same port, answering when it listens
+//   CHROMIUM       the browser executable (default /usr/bin/chromium)
+//   CHROMIUM_ARGS  a JSON array of flags (default: the issue's four flags)
+//   SCREENSHOT     where to save the screenshot of the chat (PNG)
+"use strict";
+const { chromium } = require("playwright-core");
+
+const chatURL = process.env.CHAT_URL;
+const controlURL = process.env.CONTROL_URL;
+const shot = process.env.SCREENSHOT || "/tmp/socketeer-artifacts/chat.png";
+const args = JSON.parse(process.env.CHROMIUM_ARGS ||
+  '["--headless","--no-sandbox","--disable-gpu","--disable-background-networking"]');
+const timeout = 10000;
+
+const ok = (name) => console.log("ok - " + name);
+function check(cond, what) { if (!cond) throw new Error("check failed: " + what); }
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// open loads the chat as nick in room and waits until the room is joined.
+async function open(browser, nick, room) {
+  const ctx = await browser.newContext({ viewport: { width: 1000, height: 620 } });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(timeout);
+  page.on("pageerror", (e) => console.log(`[${nick}] page error: ${e}`));
+  page.on("console", (m) => { if (m.type() === "error") console.log(`[${nick}] console: ${m.text()}`); });
+  await page.goto(`${chatURL}/?nickname=${nick}&room=${room}`);
+  await connected(page, nick, room);
+  return page;
+}
+
+// connected waits until page shows it is connected as nick and in room.
+async function connected(page, nick, room) {
+  await page.locator("#status", { hasText: "connected as " + nick }).waitFor();
+  await page.locator(`#rooms li[data-room="${room}"][data-joined="yes"]`).waitFor();
+}
+
+// send types text into the message box and submits it.
+async function send(page, text) {
+  await page.fill("#message", text);
+  await page.click("#send-form button");
+}
+
+// delivered waits for the ✓ of the sender's own line holding text.
+async function delivered(page, text) {
+  await page.locator("#log li.mine", { hasText: text }).locator(".ack", { hasText: "✓" }).waitFor();
+}
+
+// received waits until page shows a message from someone else with text.
+async function received(page, text) {
+  await page.locator("#log li.msg:not(.mine)", { hasText: text }).waitFor();
+}
+
+async function logText(page) { return page.locator("#log").innerText(); }
+
+async function main() {
+  check(chatURL && controlURL, "CHAT_URL and CONTROL_URL are set");
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args,
+    headless: true,
+    timeout: 60000,
+  });
+  try {
+    await run(browser);
+  } finally {
+    await browser.close();
+  }
+}
+
+async function run(browser) {
+  const alice = await open(browser, "alice", "lobby");
+  const bob = await open(browser, "bob", "lobby");
+  const carol = await open(browser, "carol", "games");
+  check((await alice.locator("#missing").isHidden()), "the missing-library banner is hidden");
+  ok("three pages connected with nicknames from auth, each joined its room");
+
+  await alice.locator("#log li.system", { hasText: "bob joined the chat" }).waitFor();
+  ok("connect notice: alice sees bob joining");
+
+  await send(alice, "hello from alice");
+  await delivered(alice, "hello from alice");
+  await received(bob, "hello from alice");
+  await send(bob, "hi alice, bob here");
+  await delivered(bob, "hi alice, bob here");
+  await received(alice, "hi alice, bob here");
+  ok("two pages in the same room see each other's messages, with ✓ acks");
+
+  await send(carol, "anyone playing?");
+  await delivered(carol, "anyone playing?");
+  await sleep(300); // anything wrongly sent to carol would have arrived by now
+  const carolLog = await logText(carol);
+  check(!carolLog.includes("hello from alice") && !carolLog.includes("hi alice"), "carol saw no #lobby message: " + carolLog);
+  const aliceLog = await logText(alice);
+  check(!aliceLog.includes("anyone playing?"), "alice saw no #games message: " + aliceLog);
+  ok("a page in another room sees none of them");
+
+  await bob.locator("#message").pressSequentially("typ");
+  await alice.locator("#typing", { hasText: "bob is typing in #lobby" }).waitFor();
+  check(!(await carol.locator("#typing").innerText()).includes("bob"), "carol sees no typing notice of bob");
+  check(!(await bob.locator("#typing").innerText()).includes("bob"), "bob does not see his own typing notice");
+  ok("typing notice goes to the room, not to the typist or other rooms");
+
+  await carol.locator("#users li", { hasText: "alice" }).click();
+  await carol.locator("#target", { hasText: "to @alice (private)" }).waitFor();
+  await send(carol, "psst, alice");
+  await delivered(carol, "psst, alice");
+  await alice.locator("#log li.private", { hasText: "psst, alice" }).waitFor();
+  await sleep(200);
+  check(!(await logText(bob)).includes("psst"), "bob did not see the private message");
+  ok("private message reaches only its target");
+
+  await send(alice, "x".repeat(501));
+  await alice.locator("#error", { hasText: "text is longer than 500 characters" }).waitFor();
+  check((await alice.locator("#log li.mine", { hasText: "xxxxxxxxxx" }).count()) === 0, "the rejected message is not in the log");
+  ok("a too-long message shows the validation error from the server");
+  await send(alice, "");
+  await alice.locator("#error", { hasText: "text is required" }).waitFor();
+  ok("an empty message shows the validation error too");
+
+  await bob.fill("#nick-input", "bobby");
+  await bob.click("#nick-form button");
+  await alice.locator("#log li.system", { hasText: "bob is now known as bobby" }).waitFor();
+  await alice.locator("#users li", { hasText: "bobby" }).waitFor();
+  ok("set_nickname renames bob for everyone");
+
+  await carol.close();
+  await alice.locator("#log li.system", { hasText: "carol left the chat" }).waitFor();
+  ok("disconnect notice: alice sees carol leave");
+
+  await alice.screenshot({ path: shot });
+  console.log("screenshot: " + shot);
+
+  const res = await fetch(controlURL + "/restart");
+  check(res.ok, "the control server restarted the chat: " + res.status + " " + (await res.text()));
+  await alice.locator("#log li.system", { hasText: "disconnected" }).waitFor();
+  await connected(alice, "alice", "lobby");
+  await connected(bob, "bobby", "lobby");
+  await send(alice, "still here after the restart");
+  await delivered(alice, "still here after the restart");
+  await received(bob, "still here after the restart");
+  ok("pages survive a server restart: they reconnect, rejoin their rooms and chat on");
+  const after = shot.replace(/\.png$/, "") + "-after-restart.png";
+  await bob.screenshot({ path: after });
+  console.log("screenshot: " + after);
+}
+
+main().then(() => console.log("done"), (err) => {
+  console.error("FAIL: " + (err && err.stack || err));
+  process.exit(1);
+});
