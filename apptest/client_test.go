@@ -121,3 +121,47 @@ func TestClient(t *testing.T) {
 		t.Errorf("EmitWithAck after Disconnect = %v", err)
 	}
 }
+
+// askSelf waits, inside its handler, for the ack of an event it emits to
+// its own socket.
+type askSelf struct{ namespace.Namespace }
+
+func (a *askSelf) OnAsk(ctx context.Context, s *namespace.Socket) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	reply, err := s.EmitWithAck(ctx, "question")
+	if err != nil {
+		return "", err
+	}
+	var answer string
+	err = reply.Decode(&answer)
+	return answer, err
+}
+
+func TestAckAwaitedInsideHandler(t *testing.T) {
+	a := app.New(app.Options{})
+	if err := a.Register(&askSelf{}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := apptest.NewClient(a, "/", nil, apptest.WithAckHandler(func(event string, args []json.RawMessage) []any {
+		return []any{"answer to " + event}
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Disconnect()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	start := time.Now()
+	reply, err := c.EmitWithAck(ctx, "ask")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	if err := reply.Decode(&got); err != nil || got != "answer to question" {
+		t.Fatalf("ack = %q, %v; want %q", got, err, "answer to question")
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Fatalf("the ack took %v: it waited for a timeout", d)
+	}
+}

@@ -132,15 +132,28 @@ func (s *Session) handlePost(w http.ResponseWriter, r *http.Request) {
 		s.close(ReasonParseError, false)
 		return
 	}
-	if err := DecodePayload(body, s.onPacket); err != nil {
+	if err := DecodePayload(body, s.receiveCopy); err != nil {
 		w.WriteHeader(http.StatusBadRequest)
-		s.close(ReasonParseError, false)
+		s.closeAfterInbox(ReasonParseError)
 		return
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html")
 	h.Set("Content-Length", "2")
 	w.Write([]byte("ok"))
+}
+
+// receiveCopy takes one packet of a POST body, whose buffer is reused
+// once the POST is answered: the packet's data is copied to a buffer of
+// its own before it is queued.
+func (s *Session) receiveCopy(p Packet) error {
+	bp := readPool.Get().(*[]byte)
+	*bp = append((*bp)[:0], p.Data...)
+	p.Data = *bp
+	if !s.receive(p, bp) {
+		return ErrClosed
+	}
+	return nil
 }
 
 // readBounded reads the request body into buf, refusing (ok=false) a body

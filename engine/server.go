@@ -22,6 +22,16 @@ type Receiver interface {
 	OnClose(reason string)
 }
 
+// Interceptor is optionally implemented by a Receiver. The session's
+// reader calls Intercept for each message before queueing it for
+// OnMessage; true means the message was handled there and is not queued.
+// It lets replies that a running handler waits for (acknowledgements)
+// overtake the queue. It runs on the reader, concurrently with OnMessage,
+// and must not block.
+type Interceptor interface {
+	Intercept(data []byte, binary bool) bool
+}
+
 // Server is an Engine.IO v4 server. It is an http.Handler that serves both
 // transports on whatever path it is mounted at.
 type Server struct {

@@ -25,6 +25,7 @@ type Session struct {
 	srv  *Server
 	req  *http.Request
 	recv Receiver
+	icpt Interceptor // recv, if it intercepts messages
 
 	mu           sync.Mutex
 	state        sessionState
@@ -82,6 +83,7 @@ func handshakeRequest(r *http.Request) *http.Request {
 // start hands the session to its receiver and arms the heartbeat.
 func (s *Session) start(recv Receiver) {
 	s.recv = recv
+	s.icpt, _ = recv.(Interceptor)
 	s.mu.Lock()
 	s.timer = time.AfterFunc(s.srv.opts.PingInterval, s.heartbeat)
 	s.mu.Unlock()

@@ -54,7 +54,7 @@ func (s *Session) readOne(conn *websocket.Conn) bool {
 		return false
 	}
 	if mt == websocket.BinaryMessage {
-		return s.handOff(Packet{Type: Message, Data: buf, Binary: true}, bp)
+		return s.receive(Packet{Type: Message, Data: buf, Binary: true}, bp)
 	}
 	p, err := DecodePacket(buf)
 	if err != nil || p.Binary || !utf8.Valid(buf) {
@@ -62,12 +62,23 @@ func (s *Session) readOne(conn *websocket.Conn) bool {
 		s.closeAfterInbox(ReasonParseError)
 		return false
 	}
-	if p.Type == Pong {
-		readPool.Put(bp)
-		s.pong()
+	return s.receive(p, bp)
+}
+
+// receive takes one packet from the client, on either transport: a pong
+// or an intercepted message is handled at once, anything else is queued
+// in order for the dispatcher. buf holds p's data and is given up.
+func (s *Session) receive(p Packet, buf *[]byte) bool {
+	intercepted := p.Type == Message && s.icpt != nil && s.icpt.Intercept(p.Data, p.Binary)
+	if p.Type == Pong || intercepted {
+		if p.Type == Pong {
+			s.pong()
+		}
+		*buf = (*buf)[:0]
+		readPool.Put(buf)
 		return true
 	}
-	return s.handOff(p, bp)
+	return s.handOff(p, buf)
 }
 
 func readAll(r io.Reader, buf []byte) ([]byte, error) {

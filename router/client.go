@@ -35,11 +35,16 @@ type client struct {
 	closed   bool
 	reason   string // why the server closed the connection, if it did
 	deadline *time.Timer
+
+	// Read-ahead state of Intercept, which the session's reader calls.
+	attachmentsAhead int               // binary messages still owed to a read-ahead packet
+	ackDec           *protocol.Decoder // decodes intercepted ACK packets
 }
 
 var (
-	_ engine.Receiver = (*client)(nil)
-	_ namespace.Conn  = (*client)(nil)
+	_ engine.Receiver    = (*client)(nil)
+	_ engine.Interceptor = (*client)(nil)
+	_ namespace.Conn     = (*client)(nil)
 )
 
 // Open starts serving a new client connection and returns the receiver

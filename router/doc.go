@@ -60,10 +60,12 @@
 // # Concurrency
 //
 // The events of one socket are handled one at a time, in the order they
-// arrived, on the connection's reader goroutine: a handler that blocks
-// delays its connection's later packets, acknowledgements included, so a
-// handler must not wait for the ack of its own socket (start a goroutine
-// for Socket.EmitWithAck). Different connections run concurrently, so
+// arrived, by the connection's dispatcher (a pooled goroutine), while the
+// connection's reader reads ahead into a bounded queue: a handler that
+// blocks delays its connection's later events. Acknowledgements overtake
+// the queue (the client's Intercept), so a handler may wait for the ack of
+// an emit to its own socket with Socket.EmitWithAck. Different connections
+// run concurrently, so
 // handlers that share state lock it. Registration (Handle, Use, UseFor,
 // Configure) is closed by Serving; the dispatch table is then read without
 // locks.

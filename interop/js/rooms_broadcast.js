@@ -133,7 +133,7 @@ async function main() {
   out("ack-room-all-answer", await asked(d, ["red"], 3000));
   // Without a timeout the app's AckTimeout applies.
   out("ack-app-timeout", await asked(a, [d.id], 0));
-  // A handler waiting for its own socket's ack blocks the reading of it.
+  // A handler waiting for its own socket's ack gets it while it runs.
   const t0 = Date.now();
   const self = await ask(a, "ask_in_handler", ["red"], 300);
   self.ms = Date.now() - t0;
