@@ -20,9 +20,13 @@ type inboxItem struct {
 func (s *Session) handOff(p Packet, buf *[]byte) bool {
 	s.mu.Lock()
 	for len(s.inbox) >= inboxLimit && s.state == stateOpen {
+		if s.room == nil {
+			s.room = make(chan struct{}, 1)
+		}
+		room := s.room
 		s.mu.Unlock()
 		select {
-		case <-s.room:
+		case <-room:
 		case <-s.done:
 		}
 		s.mu.Lock()
@@ -60,9 +64,10 @@ func (s *Session) dispatch() {
 		s.inbox[0] = inboxItem{}
 		s.inbox = s.inbox[1:]
 		open := s.state == stateOpen
+		room := s.room
 		s.mu.Unlock()
 		select { // the reader may read on
-		case s.room <- struct{}{}:
+		case room <- struct{}{}:
 		default:
 		}
 		if open {

@@ -33,7 +33,8 @@ type Options struct {
 	// Cookie, when set, names a cookie carrying the session id that the
 	// handshake response sets, for sticky load balancers.
 	Cookie *http.Cookie
-	// ReadBufferSize is the websocket read buffer size (default 1024).
+	// ReadBufferSize is the websocket read buffer size (default 512: small
+	// per idle connection; larger messages take several reads).
 	ReadBufferSize int
 }
 
@@ -73,7 +74,7 @@ func (o Options) withDefaults() Options {
 		o.MaxQueuedBytes = 4 << 20
 	}
 	if o.ReadBufferSize <= 0 {
-		o.ReadBufferSize = 1024
+		o.ReadBufferSize = 512
 	}
 	if len(o.Transports) == 0 {
 		o.Transports = []string{transportPolling, transportWebsocket}

@@ -48,19 +48,22 @@ type Session struct {
 	inbox        []inboxItem   // websocket packets waiting for the dispatcher
 	dispatching  bool          // the dispatcher goroutine runs
 	drainReason  string        // the reader ended: close for this once the inbox is handled
-	room         chan struct{} // the dispatcher made room in the inbox
+	room         chan struct{} // the dispatcher made room in the inbox (made when first needed)
 	timer        *time.Timer
 	done         chan struct{}
 }
 
 func newSession(srv *Server, id string, r *http.Request, transport string) *Session {
+	var wake chan struct{}
+	if transport == transportPolling { // only polling GETs wait for it
+		wake = make(chan struct{}, 1)
+	}
 	return &Session{
+		wake:      wake,
 		id:        id,
 		srv:       srv,
 		req:       handshakeRequest(r),
 		transport: transport,
-		wake:      make(chan struct{}, 1),
-		room:      make(chan struct{}, 1),
 		done:      make(chan struct{}),
 	}
 }

@@ -66,6 +66,15 @@ func (c *client) connectTimeout() {
 	}
 }
 
+// stopDeadlineLocked stops the connect timeout and lets its timer go, so
+// that a connected client holds no timer of the router's.
+func (c *client) stopDeadlineLocked() {
+	if c.deadline != nil {
+		c.deadline.Stop()
+		c.deadline = nil
+	}
+}
+
 // closeConn closes the connection from the server side for reason.
 func (c *client) closeConn(reason string) {
 	c.mu.Lock()
@@ -212,8 +221,8 @@ func (c *client) connect(p *protocol.Packet) {
 	}
 	c.mu.Lock()
 	c.joined = true
+	c.stopDeadlineLocked()
 	c.mu.Unlock()
-	c.deadline.Stop()
 	reply := make([]byte, 0, 32)
 	reply = append(reply, `{"sid":"`...)
 	reply = append(append(reply, s.ID()...), `"}`...)
@@ -287,8 +296,8 @@ func (c *client) OnClose(reason string) {
 	for _, s := range c.sockets {
 		all = append(all, s)
 	}
+	c.stopDeadlineLocked()
 	c.mu.Unlock()
-	c.deadline.Stop()
 	c.r.opts.Tracer.Engine(c.sess.ID(), "close "+reason)
 	for _, s := range all {
 		c.remove(s, reason)
