@@ -13,14 +13,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"log"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/socketeer/socketeer/app"
 	"github.com/socketeer/socketeer/templates"
@@ -53,28 +51,7 @@ func serve(ctx context.Context, ln net.Listener, logf func(string, ...any)) erro
 		ln.Close()
 		return err
 	}
-	srv := app.NewHTTPServer(ln.Addr().String(), routes(a))
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancel()
-	err = a.Shutdown(sctx)
-	if errors.Is(err, context.DeadlineExceeded) {
-		// Polling clients that did not come back for their close packet
-		// in time: they are gone anyway.
-		logf("chat: shutdown: %v", err)
-		err = nil
-	}
-	err = errors.Join(err, srv.Shutdown(sctx))
-	if serr := <-done; !errors.Is(serr, http.ErrServerClosed) {
-		err = errors.Join(err, serr)
-	}
-	return err
+	return a.Serve(ctx, ln, routes(a))
 }
 
 func main() {

@@ -11,9 +11,11 @@
 package main
 
 import (
+	"context"
 	"log"
-	"net/http"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/socketeer/socketeer/app"
 	"github.com/socketeer/socketeer/namespace"
@@ -49,11 +51,14 @@ func main() {
 	if err := a.Debug(true); err != nil { // trace to stderr
 		log.Fatal(err)
 	}
-	http.Handle("/socket.io/", a)
 	addr := "127.0.0.1:5000"
 	if port := os.Getenv("PORT"); port != "" {
 		addr = "127.0.0.1:" + port
 	}
 	log.Printf("debugging: tracing on http://%s", addr)
-	log.Fatal(app.NewHTTPServer(addr, nil).ListenAndServe())
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := a.ListenAndServe(ctx, addr, nil); err != nil {
+		log.Fatal(err)
+	}
 }

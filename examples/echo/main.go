@@ -6,9 +6,11 @@
 package main
 
 import (
+	"context"
 	"log"
-	"net/http"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/socketeer/socketeer/app"
 	"github.com/socketeer/socketeer/namespace"
@@ -25,12 +27,15 @@ func main() {
 	if err := a.Register(&Echo{}, "/"); err != nil {
 		log.Fatal(err)
 	}
-	http.Handle("/socket.io/", a)
 
 	addr := "127.0.0.1:5000"
 	if port := os.Getenv("PORT"); port != "" {
 		addr = "127.0.0.1:" + port
 	}
 	log.Printf("echo: listening on http://%s", addr)
-	log.Fatal(app.NewHTTPServer(addr, nil).ListenAndServe())
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := a.ListenAndServe(ctx, addr, nil); err != nil {
+		log.Fatal(err)
+	}
 }

@@ -8,10 +8,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log"
-	"net/http"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/socketeer/socketeer/app"
 	"github.com/socketeer/socketeer/errors"
@@ -111,11 +113,14 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	http.Handle("/socket.io/", a)
 	addr := "127.0.0.1:5000"
 	if port := os.Getenv("PORT"); port != "" {
 		addr = "127.0.0.1:" + port
 	}
 	log.Printf("namespaces: /chat and /admin on http://%s", addr)
-	log.Fatal(app.NewHTTPServer(addr, nil).ListenAndServe())
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := a.ListenAndServe(ctx, addr, nil); err != nil {
+		log.Fatal(err)
+	}
 }

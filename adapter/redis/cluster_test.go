@@ -1,0 +1,226 @@
+package redis_test
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/socketeer/socketeer/adapter"
+	"github.com/socketeer/socketeer/internal/testenv"
+)
+
+// TestThreeNodes runs three Socketeer nodes on one Redis with two real JS
+// clients on each: client i is on node i/2.
+func TestThreeNodes(t *testing.T) {
+	rdb := newClient(t, testenv.RedisAddr(t))
+	testenv.Node(t)
+	key := testKey(t)
+	nodes := []*node{startNode(t, rdb, key), startNode(t, rdb, key), startNode(t, rdb, key)}
+	waitNodes(t, rdb, key, 3)
+	c := startClients(t, 2, nodes[0].url, nodes[1].url, nodes[2].url)
+	ctx := context.Background()
+
+	t.Run("broadcast to all, binary included", func(t *testing.T) {
+		c.t = t
+		start := time.Now()
+		err := nodes[0].ns().Emit("all", "x", 1, map[string]any{"k": "v"}, []byte{0, 1, 255})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.waitN(6, isEvent("all"))
+		t.Logf("broadcast from node 0 reached the 6 clients of 3 nodes in %v", time.Since(start))
+		if got := c.receivers("all", 6); !reflect.DeepEqual(got, []int{0, 1, 2, 3, 4, 5}) {
+			t.Fatalf("receivers %v", got)
+		}
+		want := []any{"x", 1.0, map[string]any{"k": "v"}, map[string]any{"$bin": base64.StdEncoding.EncodeToString([]byte{0, 1, 255})}}
+		for _, i := range []int{0, 5} {
+			if got := c.args(i, "all"); !reflect.DeepEqual(got, want) {
+				t.Errorf("client %d (node %d) got %v, want %v", i, i/2, got, want)
+			}
+		}
+	})
+
+	for _, i := range []int{1, 3, 5} {
+		c.join(i, "r")
+	}
+	tests := []struct {
+		name  string
+		event string
+		emit  func(event string) error
+		want  []int
+	}{
+		{"room from node 1", "room", func(e string) error { return nodes[1].ns().To("r").Emit(e) }, []int{1, 3, 5}},
+		{"room except a socket of another node", "exc1", func(e string) error { return nodes[2].ns().To("r").Except(c.ids[3]).Emit(e) }, []int{1, 5}},
+		{"all except a room", "exc2", func(e string) error { return nodes[0].ns().Except("r").Emit(e) }, []int{0, 2, 4}},
+		{"two rooms", "two", func(e string) error { return nodes[0].ns().To("r", c.ids[0]).Emit(e) }, []int{0, 1, 3, 5}},
+		{"a socket of another node", "one", func(e string) error { return nodes[0].ns().To(c.ids[4]).Emit(e) }, []int{4}},
+		{"local only", "local", func(e string) error { return nodes[1].ns().Local().Emit(e) }, []int{2, 3}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c.t = t
+			if err := tc.emit(tc.event); err != nil {
+				t.Fatal(err)
+			}
+			if got := c.receivers(tc.event, len(tc.want)); !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("receivers %v, want %v", got, tc.want)
+			}
+		})
+	}
+
+	t.Run("acks across nodes", func(t *testing.T) {
+		c.t = t
+		for _, tc := range []struct {
+			from  int
+			rooms []string
+			want  []int
+		}{{0, nil, []int{0, 1, 2, 3, 4, 5}}, {2, []string{"r"}, []int{1, 3, 5}}} {
+			start := time.Now()
+			replies, err := nodes[tc.from].ns().To(tc.rooms...).Timeout(5*time.Second).EmitWithAck(ctx, "ask", tc.from)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("EmitWithAck from node %d to %v: %d acks in %v", tc.from, tc.rooms, len(replies), time.Since(start))
+			var got []int
+			for _, r := range replies {
+				var v struct {
+					Client int    `json:"client"`
+					ID     string `json:"id"`
+				}
+				if err := r.Decode(&v); err != nil {
+					t.Fatal(err)
+				}
+				if v.ID != c.ids[v.Client] {
+					t.Errorf("reply %+v: client %d has id %s", v, v.Client, c.ids[v.Client])
+				}
+				got = append(got, v.Client)
+			}
+			slices.Sort(got)
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("acks from %v, want %v", got, tc.want)
+			}
+		}
+	})
+
+	t.Run("fetch sockets", func(t *testing.T) {
+		c.t = t
+		all, err := nodes[1].ns().FetchSockets(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := socketIDs(all); !reflect.DeepEqual(got, sortedCopy(c.ids)) {
+			t.Fatalf("fetched %v, want %v", got, sortedCopy(c.ids))
+		}
+		inR, err := nodes[0].ns().In("r").FetchSockets(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := sortedCopy([]string{c.ids[1], c.ids[3], c.ids[5]})
+		if got := socketIDs(inR); !reflect.DeepEqual(got, want) {
+			t.Fatalf("fetched in r %v, want %v", got, want)
+		}
+		for _, s := range inR {
+			if !slices.Contains(s.Rooms, "r") || !slices.Contains(s.Rooms, s.ID) {
+				t.Errorf("socket %s rooms %v", s.ID, s.Rooms)
+			}
+			if s.Handshake.Time.IsZero() || s.Handshake.Headers.Get("Upgrade") == "" {
+				t.Errorf("socket %s handshake %+v", s.ID, s.Handshake)
+			}
+		}
+	})
+
+	t.Run("join and leave across nodes", func(t *testing.T) {
+		c.t = t
+		if err := nodes[2].ns().In(c.ids[0], c.ids[2]).SocketsJoin("j"); err != nil {
+			t.Fatal(err)
+		}
+		waitFetch(t, nodes[1], "j", 2)
+		if err := nodes[1].ns().To("j").Emit("jj"); err != nil {
+			t.Fatal(err)
+		}
+		if got := c.receivers("jj", 2); !reflect.DeepEqual(got, []int{0, 2}) {
+			t.Fatalf("receivers of j %v", got)
+		}
+		if err := nodes[0].ns().In("j").SocketsLeave("j"); err != nil {
+			t.Fatal(err)
+		}
+		waitFetch(t, nodes[2], "j", 0)
+	})
+
+	t.Run("server-side emit", func(t *testing.T) {
+		c.t = t
+		var mu sync.Mutex
+		got := map[int]string{}
+		for i, n := range nodes {
+			n.ns().Runtime().OnServerSideEvent(func(event string, args []json.RawMessage) {
+				mu.Lock()
+				got[i] = fmt.Sprintf("%s%s", event, args)
+				mu.Unlock()
+			})
+		}
+		if err := nodes[0].ns().ServerSideEmit("hello", 1, "two"); err != nil {
+			t.Fatal(err)
+		}
+		waitUntil(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(got) == 2 })
+		time.Sleep(200 * time.Millisecond)
+		mu.Lock()
+		defer mu.Unlock()
+		want := map[int]string{1: `hello[1 "two"]`, 2: `hello[1 "two"]`}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("server-side events %v, want %v", got, want)
+		}
+	})
+
+	t.Run("disconnect across nodes", func(t *testing.T) {
+		c.t = t
+		if err := nodes[0].ns().In(c.ids[5]).DisconnectSockets(false); err != nil {
+			t.Fatal(err)
+		}
+		m := c.waitN(1, isType("disconnect"))
+		if m[0].num("c") != 5 || m[0].str("reason") != "io server disconnect" {
+			t.Fatalf("disconnect %v", m[0])
+		}
+		waitUntil(t, func() bool { return nodes[2].ns().Len() == 1 })
+	})
+}
+
+func socketIDs(ss []adapter.SocketInfo) []string {
+	ids := make([]string, 0, len(ss))
+	for _, s := range ss {
+		ids = append(ids, s.ID)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+func sortedCopy(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return s
+}
+
+// waitFetch waits until FetchSockets on n finds want sockets in room.
+func waitFetch(t *testing.T, n *node, room string, want int) {
+	t.Helper()
+	waitUntil(t, func() bool {
+		ss, err := n.ns().In(room).FetchSockets(context.Background())
+		return err == nil && len(ss) == want
+	})
+}
+
+func waitUntil(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met in time")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -1,0 +1,124 @@
+package redis
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/socketeer/socketeer/adapter"
+)
+
+// wireSocket is a socket as Node's fetchSockets responses describe it.
+type wireSocket struct {
+	ID        string        `json:"id"`
+	Handshake wireHandshake `json:"handshake"`
+	Rooms     []string      `json:"rooms"`
+	Data      any           `json:"data"`
+}
+
+// wireHandshake is Node's socket.handshake.
+type wireHandshake struct {
+	Headers map[string]any  `json:"headers"`
+	Time    string          `json:"time"`
+	Address string          `json:"address"`
+	XDomain bool            `json:"xdomain"`
+	Secure  bool            `json:"secure"`
+	Issued  int64           `json:"issued"`
+	URL     string          `json:"url"`
+	Query   map[string]any  `json:"query"`
+	Auth    json.RawMessage `json:"auth,omitempty"`
+}
+
+// jsDateLayout is the form of JavaScript's Date.prototype.toString, which
+// Node's handshake.time holds; the zone name in parentheses follows.
+const jsDateLayout = "Mon Jan 02 2006 15:04:05 GMT-0700"
+
+func toWireSocket(si adapter.SocketInfo) wireSocket {
+	h := si.Handshake
+	headers := make(map[string]any, len(h.Headers))
+	for k, vs := range h.Headers {
+		k = strings.ToLower(k)
+		if k == "set-cookie" {
+			headers[k] = vs
+		} else {
+			headers[k] = strings.Join(vs, ", ")
+		}
+	}
+	query := h.Query
+	if query == nil {
+		query = map[string]any{}
+	}
+	var data any = si.Data
+	if si.Data == nil {
+		data = map[string]any{}
+	}
+	return wireSocket{
+		ID: si.ID,
+		Handshake: wireHandshake{
+			Headers: headers,
+			Time:    h.Time.Format(jsDateLayout) + " (" + h.Time.Format("MST") + ")",
+			Address: h.Address,
+			XDomain: h.Headers.Get("Origin") != "",
+			Issued:  h.Time.UnixMilli(),
+			URL:     h.URL,
+			Query:   query,
+			Auth:    h.Auth,
+		},
+		Rooms: si.Rooms,
+		Data:  data,
+	}
+}
+
+func fromWireSocket(raw json.RawMessage) (adapter.SocketInfo, error) {
+	var ws wireSocket
+	if err := json.Unmarshal(raw, &ws); err != nil {
+		return adapter.SocketInfo{}, err
+	}
+	h := ws.Handshake
+	headers := make(http.Header, len(h.Headers))
+	for k, v := range h.Headers {
+		switch v := v.(type) {
+		case string:
+			headers.Add(k, v)
+		case []any:
+			for _, e := range v {
+				if s, ok := e.(string); ok {
+					headers.Add(k, s)
+				}
+			}
+		}
+	}
+	si := adapter.SocketInfo{
+		ID:    ws.ID,
+		Rooms: ws.Rooms,
+		Handshake: adapter.Handshake{
+			Headers: headers,
+			Time:    parseTime(h.Issued, h.Time),
+			Address: h.Address,
+			URL:     h.URL,
+			Query:   h.Query,
+			Auth:    h.Auth,
+		},
+	}
+	if m, ok := ws.Data.(map[string]any); ok {
+		si.Data = m
+	}
+	return si, nil
+}
+
+// parseTime reads Node's handshake time: issued (ms since the epoch) when
+// present, else the Date string.
+func parseTime(issued int64, s string) time.Time {
+	if issued > 0 {
+		return time.UnixMilli(issued)
+	}
+	if i := strings.Index(s, " ("); i >= 0 {
+		s = s[:i]
+	}
+	t, err := time.Parse(jsDateLayout, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
