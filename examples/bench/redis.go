@@ -1,6 +1,27 @@
 package main
 
-import "github.com/socketeer/socketeer/app"
+import (
+	"fmt"
+	"os"
 
-// withRedis configures the Redis adapter when REDIS_URL is set.
-func withRedis(o *app.Options) error { return nil }
+	"github.com/redis/go-redis/v9"
+
+	redisadapter "github.com/socketeer/socketeer/adapter/redis"
+	"github.com/socketeer/socketeer/app"
+)
+
+// withRedis configures the Redis adapter when REDIS_URL is set, as the
+// benchmark contract's multi-node mode asks: instances on one Redis form
+// one cluster, and a broadcast reaches room "bench" on every node.
+func withRedis(o *app.Options) error {
+	url := os.Getenv("REDIS_URL")
+	if url == "" {
+		return nil
+	}
+	ropts, err := redis.ParseURL(url)
+	if err != nil {
+		return fmt.Errorf("REDIS_URL: %w", err)
+	}
+	o.Adapter = redisadapter.New(redis.NewClient(ropts), redisadapter.Options{})
+	return nil
+}
