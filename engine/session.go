@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -37,8 +36,6 @@ type Session struct {
 	queued       int // bytes in queue
 	writing      bool
 	ws           *websocket.Conn
-	raw          syscall.RawConn // ws's socket, for non-blocking writes
-	pending      []byte          // frames a non-blocking write left unwritten
 	inflight     int             // bytes the writer goroutine is writing now
 	probeConn    *websocket.Conn // a websocket being probed for an upgrade
 	getPending   bool
@@ -140,7 +137,7 @@ func (s *Session) enqueue(packets []Packet, volatile bool) error {
 		s.mu.Unlock()
 		return errBusy
 	}
-	if backlog := s.queued + len(s.pending) + s.inflight; backlog > 0 && backlog+n > s.srv.opts.MaxQueuedBytes {
+	if backlog := s.queued + s.inflight; backlog > 0 && backlog+n > s.srv.opts.MaxQueuedBytes {
 		s.mu.Unlock()
 		// Closed from its own goroutine: the sender (often a broadcast
 		// loop) must not run the application's disconnect handlers.
@@ -149,13 +146,6 @@ func (s *Session) enqueue(packets []Packet, volatile bool) error {
 	}
 	s.queue = append(s.queue, packets...)
 	s.queued += n
-	if s.transport == transportWebsocket && !s.writing && s.ws != nil && s.raw != nil {
-		s.writing = true
-		batch := s.takeQueueLocked()
-		s.mu.Unlock()
-		s.writeNow(batch)
-		return nil
-	}
 	s.kickLocked()
 	s.mu.Unlock()
 	return nil

@@ -23,7 +23,6 @@ var readPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b
 func (s *Session) attachWebsocket(conn *websocket.Conn) {
 	conn.SetReadLimit(int64(s.srv.opts.MaxPayload))
 	s.ws = conn
-	s.raw = rawConnOf(conn.NetConn())
 	s.transport = transportWebsocket
 }
 
@@ -103,14 +102,6 @@ func readAll(r io.Reader, buf []byte) ([]byte, error) {
 func (s *Session) flushWebsocket() {
 	bp := framePool.Get().(*[]byte)
 	defer framePool.Put(bp)
-	if err := s.writePending(); err != nil {
-		s.mu.Lock()
-		s.writing = false
-		s.mu.Unlock()
-		s.close(ReasonTransportError, false)
-		s.finalize()
-		return
-	}
 	for {
 		s.mu.Lock()
 		if len(s.queue) == 0 || s.state == stateClosed {
