@@ -32,10 +32,8 @@ type Socket struct {
 	hs    Handshake
 	state atomic.Int32
 
-	ctx    context.Context
-	cancel context.CancelFunc
-
 	mu      sync.Mutex
+	done    chan struct{}      // closed at disconnect; made when Context().Done() is first asked for
 	held    []*adapter.Encoded // packets emitted while connecting
 	acks    map[int64]func([]json.RawMessage)
 	session map[string]any
@@ -47,7 +45,6 @@ type Socket struct {
 // calls it when a client asks to join the namespace.
 func (rt *Runtime) Connect(c Conn, hs Handshake) *Socket {
 	s := &Socket{id: newSocketID(), rt: rt, conn: c, hs: hs}
-	s.ctx, s.cancel = context.WithCancel(context.Background())
 	rt.mu.Lock()
 	rt.sockets[s.id] = s
 	rt.mu.Unlock()
@@ -78,7 +75,7 @@ func (s *Socket) Detach() {
 	if s.state.Swap(stateDisconnected) == stateDisconnected {
 		return
 	}
-	s.cancel()
+	s.endContext()
 	s.rt.adapter.LeaveAll(s.id)
 	s.rt.mu.Lock()
 	delete(s.rt.sockets, s.id)
@@ -105,7 +102,7 @@ func (s *Socket) EngineID() string { return s.conn.ID() }
 func (s *Socket) Connected() bool { return s.state.Load() != stateDisconnected }
 
 // Context returns a context that is canceled when the socket disconnects.
-func (s *Socket) Context() context.Context { return s.ctx }
+func (s *Socket) Context() context.Context { return (*socketContext)(s) }
 
 // Emit sends an event with args to this socket. Args are encoded as JSON;
 // []byte values anywhere in []any or map[string]any args travel as binary
@@ -157,7 +154,7 @@ func (s *Socket) EmitWithAck(ctx context.Context, event string, args ...any) (Re
 	case <-ctx.Done():
 		s.dropAck(id)
 		return Reply{}, fmt.Errorf("%w: event %q: %w", errors.ErrAckTimeout, event, ctx.Err())
-	case <-s.ctx.Done():
+	case <-s.Context().Done():
 		s.dropAck(id) // Detach may not have cleared the acks yet
 		return Reply{}, fmt.Errorf("%w: while waiting for the ack of %q", errors.ErrSocketClosed, event)
 	}

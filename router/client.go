@@ -30,8 +30,8 @@ type client struct {
 	dec  *protocol.Decoder
 
 	mu       sync.Mutex
-	sockets  map[string]*namespace.Socket // namespace → socket
-	joined   bool                         // some namespace was joined
+	sockets  socketSet // one per namespace joined
+	joined   bool      // some namespace was joined
 	closed   bool
 	reason   string // why the server closed the connection, if it did
 	deadline *time.Timer
@@ -51,7 +51,7 @@ var (
 // of its messages.
 func (r *Router) Open(sess Session) engine.Receiver {
 	r.Serving()
-	c := &client{r: r, sess: sess, dec: protocol.NewDecoder(r.opts.Limits), sockets: make(map[string]*namespace.Socket, 1)}
+	c := &client{r: r, sess: sess, dec: protocol.NewDecoder(r.opts.Limits)}
 	c.deadline = time.AfterFunc(r.opts.ConnectTimeout, c.connectTimeout)
 	r.opts.Tracer.Engine(sess.ID(), "open")
 	return c
@@ -135,7 +135,7 @@ func (c *client) handle(p *protocol.Packet) {
 		return
 	}
 	c.mu.Lock()
-	s := c.sockets[p.Namespace]
+	s := c.sockets.get(p.Namespace)
 	c.mu.Unlock()
 	if s == nil {
 		// Any packet but CONNECT for a namespace not joined is a protocol
@@ -162,7 +162,7 @@ func (c *client) handle(p *protocol.Packet) {
 func (c *client) socketID(nsp string) string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if s := c.sockets[nsp]; s != nil {
+	if s := c.sockets.get(nsp); s != nil {
 		return s.ID()
 	}
 	return ""
@@ -194,7 +194,7 @@ func (c *client) connect(p *protocol.Packet) {
 		return
 	}
 	c.mu.Lock()
-	_, dup := c.sockets[p.Namespace]
+	dup := c.sockets.get(p.Namespace) != nil
 	c.mu.Unlock()
 	if dup {
 		c.r.logf("socketeer: closing connection %s: second CONNECT to %q", c.sess.ID(), p.Namespace)
@@ -208,11 +208,11 @@ func (c *client) connect(p *protocol.Packet) {
 		s.Detach()
 		return
 	}
-	c.sockets[p.Namespace] = s
+	c.sockets.put(p.Namespace, s)
 	c.mu.Unlock()
 	if err := c.r.runConnect(rt, s, p.Data); err != nil {
 		c.mu.Lock()
-		delete(c.sockets, p.Namespace)
+		c.sockets.del(p.Namespace)
 		c.mu.Unlock()
 		s.Detach()
 		c.send(&protocol.Packet{Type: protocol.ConnectError, Namespace: p.Namespace, ID: protocol.NoID,
@@ -244,11 +244,11 @@ func (c *client) send(p *protocol.Packet) {
 func (c *client) remove(s *namespace.Socket, reason string) {
 	nsp := s.Namespace().Name()
 	c.mu.Lock()
-	if c.sockets[nsp] != s {
+	if c.sockets.get(nsp) != s {
 		c.mu.Unlock()
 		return
 	}
-	delete(c.sockets, nsp)
+	c.sockets.del(nsp)
 	c.mu.Unlock()
 	s.Detach()
 	c.r.opts.Tracer.Disconnect(s.ID(), nsp, reason)
@@ -262,10 +262,7 @@ func (c *client) Disconnect(s *namespace.Socket, closeConn bool) {
 		return
 	}
 	c.mu.Lock()
-	all := make([]*namespace.Socket, 0, len(c.sockets))
-	for _, s := range c.sockets {
-		all = append(all, s)
-	}
+	all := c.sockets.all()
 	c.mu.Unlock()
 	for _, s := range all {
 		c.disconnectOne(s)
@@ -292,10 +289,7 @@ func (c *client) OnClose(reason string) {
 	if c.reason != "" {
 		reason = c.reason
 	}
-	all := make([]*namespace.Socket, 0, len(c.sockets))
-	for _, s := range c.sockets {
-		all = append(all, s)
-	}
+	all := c.sockets.all()
 	c.stopDeadlineLocked()
 	c.mu.Unlock()
 	c.r.opts.Tracer.Engine(c.sess.ID(), "close "+reason)

@@ -45,7 +45,7 @@ func (c *client) Intercept(data []byte, binary bool) bool {
 		c.ackDec.Reset()
 		return false // OnMessage decodes it again and reports the error
 	}
-	s := c.sockets[p.Namespace]
+	s := c.sockets.get(p.Namespace)
 	if s == nil {
 		return false
 	}
