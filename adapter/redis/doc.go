@@ -17,7 +17,9 @@
 // # Delivery and failures
 //
 // Redis pub/sub delivers at most once: what is published while a node is
-// disconnected from Redis is lost for that node. Publishing is
+// disconnected from Redis is lost for that node (a publish made just before
+// Redis comes back may still get through on go-redis's retries, never
+// twice). Publishing is
 // asynchronous, through a bounded queue and pipelines, so a slow or
 // unreachable Redis never blocks a handler; local delivery always happens.
 // The factory fails with ErrUnreachable when Redis does not answer at
