@@ -47,7 +47,8 @@ func (s *Session) handleGet(w http.ResponseWriter, r *http.Request) {
 			s.mu.Lock()
 			s.getPending = false
 			s.mu.Unlock()
-			s.close(ReasonTransportClose, false)
+			// The client went away; what it sent before is still handled.
+			s.closeAfterInbox(ReasonTransportClose)
 			return
 		}
 		s.mu.Lock()
