@@ -5,8 +5,13 @@ import "encoding/json"
 // Reconstruct decodes data into a generic value (as json.Unmarshal into an
 // any does) in which each placeholder object becomes its attachment, a
 // []byte aliasing attachments. The placeholder rules are those of
-// InlineAttachments.
+// InlineAttachments, checked on the text first, so that both accept and
+// refuse the same payloads (even one whose duplicate keys would hide a bad
+// placeholder from a decoder that keeps the last key).
 func Reconstruct(data json.RawMessage, attachments [][]byte) (any, error) {
+	if _, err := InlineAttachments(data, attachments); err != nil {
+		return nil, err
+	}
 	var v any
 	if err := json.Unmarshal(data, &v); err != nil {
 		return nil, invalid("payload is not valid JSON: %v", err)
