@@ -9,6 +9,9 @@ import (
 	"github.com/gorilla/websocket"
 )
 
+// closeDrainTimeout bounds the wait for a client to fetch its close packet.
+const closeDrainTimeout = time.Second
+
 type sessionState uint8
 
 const (
@@ -214,8 +217,10 @@ func (s *Session) close(reason string, notify bool) {
 		if s.timer != nil {
 			s.timer.Stop()
 		}
-		// A polling client that never fetches the close packet is dropped.
-		s.timer = time.AfterFunc(s.srv.opts.PingTimeout, s.finalize)
+		// A live polling client fetches the close packet within a round
+		// trip (it always has a GET pending or coming); one that does not
+		// is dropped soon, so that Shutdown need not wait for it.
+		s.timer = time.AfterFunc(min(s.srv.opts.PingTimeout, closeDrainTimeout), s.finalize)
 	}
 	s.mu.Unlock()
 	if s.recv != nil {

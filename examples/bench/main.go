@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"log"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -68,22 +67,10 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	srv := app.NewHTTPServer(net.JoinHostPort(host, port), a)
-	ln, err := net.Listen("tcp", srv.Addr)
-	if err != nil {
-		log.Fatal(err)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	go func() {
-		<-ctx.Done()
-		sctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-		defer cancel()
-		a.Shutdown(sctx)
-		srv.Shutdown(sctx)
-	}()
-	log.Printf("bench server on %s", ln.Addr())
-	if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
+	log.Printf("bench server on %s:%s", host, port)
+	if err := a.ListenAndServe(ctx, net.JoinHostPort(host, port), nil); err != nil {
 		log.Fatal(err)
 	}
 }
