@@ -136,7 +136,7 @@ func (s *Session) enqueue(packets []Packet, volatile bool) error {
 		s.mu.Unlock()
 		return ErrClosed
 	}
-	if volatile && (s.queued > 0 || s.upgrading) {
+	if volatile && (s.queued+s.inflight > 0 || s.upgrading) {
 		s.mu.Unlock()
 		return errBusy
 	}
