@@ -11,13 +11,17 @@
 // # Concurrency
 //
 // Each session has one reader (the websocket read loop, or the polling POST
-// being served) and at most one writer at a time. Writers start when
-// something is queued and stop when the queue is empty, so an idle websocket
-// costs one goroutine. Session.Send may be called from any goroutine; the
-// packets of one call are queued atomically. The outgoing queue of a
-// session is bounded by Options.MaxQueuedBytes: a client that does not read
-// is disconnected (ReasonSlowConsumer) instead of growing the server's
-// memory.
+// being served) and at most one writer at a time. The reader answers pongs
+// and hands every other packet, in order, to a bounded inbox (16 packets;
+// the reader stops reading while it is full) that a dispatcher drains on a
+// pooled goroutine, calling Receiver.OnMessage; a Receiver that implements
+// Interceptor may take a message at once instead (acknowledgements).
+// Writers start when something is queued and stop when the queue is empty,
+// so an idle websocket costs one shallow goroutine. Session.Send may be
+// called from any goroutine; the packets of one call are queued atomically.
+// The outgoing queue of a session is bounded by Options.MaxQueuedBytes: a
+// client that does not read is disconnected (ReasonSlowConsumer) instead of
+// growing the server's memory.
 //
 // # Wire behaviour
 //
