@@ -92,3 +92,19 @@ func (s *Session) closeAfterInbox(reason string) {
 	s.mu.Unlock()
 	s.close(reason, false)
 }
+
+// receive takes one packet from the client, on either transport: a pong
+// or an intercepted message is handled at once, anything else is queued
+// in order for the dispatcher. buf holds p's data and is given up.
+func (s *Session) receive(p Packet, buf *[]byte) bool {
+	intercepted := p.Type == Message && s.icpt != nil && s.icpt.Intercept(p.Data, p.Binary)
+	if p.Type == Pong || intercepted {
+		if p.Type == Pong {
+			s.pong()
+		}
+		*buf = (*buf)[:0]
+		readPool.Put(buf)
+		return true
+	}
+	return s.handOff(p, buf)
+}

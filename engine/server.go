@@ -194,10 +194,11 @@ func (srv *Server) handshakeWebsocket(w http.ResponseWriter, r *http.Request) {
 		c.Value = sid
 		hdr.Add("Set-Cookie", c.String())
 	}
-	conn, err := srv.upgrader.Upgrade(w, r, hdr)
+	wc, err := srv.upgrader.Upgrade(w, r, hdr)
 	if err != nil {
 		return // the upgrader answered the request
 	}
+	conn := wc.NetConn() // gorilla did the handshake; frames are ours
 	s := newSession(srv, sid, r, transportWebsocket)
 	srv.mu.Lock()
 	if srv.shutdown {
@@ -208,14 +209,14 @@ func (srv *Server) handshakeWebsocket(w http.ResponseWriter, r *http.Request) {
 	srv.sessions[s.id] = s
 	srv.live.Add(1)
 	srv.mu.Unlock()
-	s.attachWebsocket(conn)
+	s.attachWebsocket(conn, &frameReader{limit: srv.opts.MaxPayload})
 	open := Packet{Type: Open, Data: srv.appendOpen(nil, s.id, true)[1:]}
 	s.queue, s.queued = append(s.queue, open), open.encodedLen()
 	s.start(srv.open(s))
 	s.mu.Lock()
 	s.kickLocked()
 	s.mu.Unlock()
-	go s.readWebsocket(conn)
+	go s.readWebsocket(conn, s.rd)
 }
 
 // appendOpen appends the open packet ("0{...}") for sid.

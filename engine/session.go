@@ -2,11 +2,10 @@ package engine
 
 import (
 	"fmt"
+	"net"
 	"net/http"
 	"sync"
 	"time"
-
-	"github.com/gorilla/websocket"
 )
 
 // closeDrainTimeout bounds the wait for a client to fetch its close packet.
@@ -38,9 +37,10 @@ type Session struct {
 	spare        []Packet
 	queued       int // bytes in queue
 	writing      bool
-	ws           *websocket.Conn
-	inflight     int             // bytes the writer goroutine is writing now
-	probeConn    *websocket.Conn // a websocket being probed for an upgrade
+	conn         net.Conn     // the websocket's connection, once the session is on it
+	rd           *frameReader // its frame parser
+	inflight     int          // bytes the writer goroutine is writing now
+	probeConn    net.Conn     // a websocket being probed for an upgrade
 	getPending   bool
 	postActive   bool
 	awaitingPong bool
@@ -160,7 +160,7 @@ func (s *Session) kickLocked() {
 		return
 	}
 	if s.transport == transportWebsocket {
-		if !s.writing && s.ws != nil {
+		if !s.writing && s.conn != nil {
 			s.writing = true
 			go s.flushWebsocket()
 		}
@@ -210,7 +210,7 @@ func (s *Session) close(reason string, notify bool) {
 	}
 	s.reason = reason
 	s.state = stateClosing
-	canNotify := notify && (s.transport == transportPolling || s.ws != nil)
+	canNotify := notify && (s.transport == transportPolling || s.conn != nil)
 	if canNotify {
 		s.queue = append(s.queue, Packet{Type: Close})
 		s.kickLocked()
@@ -247,16 +247,16 @@ func (s *Session) finalize() {
 	if s.timer != nil {
 		s.timer.Stop()
 	}
-	ws, probe := s.ws, s.probeConn
+	ws, probe := s.conn, s.probeConn
 	s.queue, s.spare, s.queued = nil, nil, 0
 	s.wakeGet()
 	close(s.done)
 	s.mu.Unlock()
 	if ws != nil {
-		ws.NetConn().Close()
+		ws.Close()
 	}
 	if probe != nil && probe != ws {
-		probe.NetConn().Close()
+		probe.Close()
 	}
 	if wasOpen && s.recv != nil {
 		s.recv.OnClose(ReasonForcedClose)

@@ -3,13 +3,12 @@ package engine
 import (
 	"encoding/binary"
 	"errors"
-	"io"
+	"fmt"
+	"net"
 	"net/http"
 	"sync"
 	"time"
 	"unicode/utf8"
-
-	"github.com/gorilla/websocket"
 )
 
 // framePool holds the buffers the websocket writer assembles frames in, so
@@ -19,82 +18,109 @@ var framePool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &
 // readPool holds websocket read buffers, taken per message.
 var readPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
-// attachWebsocket makes conn the session's transport.
-func (s *Session) attachWebsocket(conn *websocket.Conn) {
-	conn.SetReadLimit(int64(s.srv.opts.MaxPayload))
-	s.ws = conn
+// attachWebsocket makes conn the session's transport; rd holds what was
+// read from it beyond the frames already handled (the probe's).
+func (s *Session) attachWebsocket(conn net.Conn, rd *frameReader) {
+	s.conn, s.rd = conn, rd
 	s.transport = transportWebsocket
 }
 
-// readWebsocket is the connection's single reader. It answers pongs
-// itself and hands every other packet, in order, to the dispatcher.
-func (s *Session) readWebsocket(conn *websocket.Conn) {
-	for s.readOne(conn) {
-	}
-}
-
-// readOne reads one message and hands it off; false ends the reader.
-func (s *Session) readOne(conn *websocket.Conn) bool {
-	mt, r, err := conn.NextReader()
-	if err != nil {
-		reason := ReasonTransportClose
-		if errors.Is(err, websocket.ErrReadLimit) {
-			reason = ReasonTransportError
-		}
-		s.closeAfterInbox(reason)
-		return false
-	}
+// readWebsocket is the connection's single reader: it parses the frames
+// and hands every packet but pongs, in order, to the dispatcher.
+func (s *Session) readWebsocket(conn net.Conn, rd *frameReader) {
 	bp := readPool.Get().(*[]byte)
-	buf, err := readAll(r, (*bp)[:0])
-	*bp = buf
-	if err != nil {
-		readPool.Put(bp)
-		s.closeAfterInbox(ReasonTransportError)
-		return false
-	}
-	if mt == websocket.BinaryMessage {
-		return s.receive(Packet{Type: Message, Data: buf, Binary: true}, bp)
-	}
-	p, err := DecodePacket(buf)
-	if err != nil || p.Binary || !utf8.Valid(buf) {
-		readPool.Put(bp)
-		s.closeAfterInbox(ReasonParseError)
-		return false
-	}
-	return s.receive(p, bp)
-}
-
-// receive takes one packet from the client, on either transport: a pong
-// or an intercepted message is handled at once, anything else is queued
-// in order for the dispatcher. buf holds p's data and is given up.
-func (s *Session) receive(p Packet, buf *[]byte) bool {
-	intercepted := p.Type == Message && s.icpt != nil && s.icpt.Intercept(p.Data, p.Binary)
-	if p.Type == Pong || intercepted {
-		if p.Type == Pong {
-			s.pong()
-		}
-		*buf = (*buf)[:0]
-		readPool.Put(buf)
-		return true
-	}
-	return s.handOff(p, buf)
-}
-
-func readAll(r io.Reader, buf []byte) ([]byte, error) {
+	defer readPool.Put(bp)
+	chunk := (*bp)[:cap(*bp)]
 	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
+		n, err := conn.Read(chunk)
+		if n > 0 && !s.feedFrames(rd, chunk[:n]) {
+			return
 		}
 		if err != nil {
-			return buf, err
+			s.closeAfterInbox(ReasonTransportClose)
+			return
 		}
 	}
 }
+
+// Why frame handling stopped, besides protocol errors.
+var (
+	errStopped     = errors.New("socketeer/engine: session closed")
+	errClientClose = errors.New("socketeer/engine: client closed the websocket")
+)
+
+// feedFrames parses data and handles each frame; false once the session
+// is ending.
+func (s *Session) feedFrames(rd *frameReader, data []byte) bool {
+	err := rd.feed(data, s.onFrame)
+	if err == nil {
+		return true
+	}
+	s.frameError(err)
+	return false
+}
+
+// frameError ends the session after a frame-level error: the client gets
+// the websocket close code that says why.
+func (s *Session) frameError(err error) {
+	switch {
+	case errors.Is(err, errFrameTooBig):
+		s.writeControl(opClose, closePayload(closeMessageLarge))
+		s.closeAfterInbox(ReasonTransportError)
+	case errors.Is(err, errFrame):
+		s.writeControl(opClose, closePayload(closeProtocol))
+		s.closeAfterInbox(ReasonTransportError)
+	case errors.Is(err, errClientClose):
+		s.writeControl(opClose, closePayload(closeNormal))
+		s.closeAfterInbox(ReasonTransportClose)
+	case errors.Is(err, errStopped):
+	default:
+		s.closeAfterInbox(ReasonParseError)
+	}
+}
+
+// onFrame handles one message or control frame from the client.
+func (s *Session) onFrame(op byte, payload []byte) error {
+	switch op {
+	case opPing:
+		s.writeControl(opPong, payload)
+		return nil
+	case opPong:
+		return nil
+	case opClose:
+		return errClientClose
+	}
+	if op == opText && !utf8.Valid(payload) {
+		return fmt.Errorf("%w: text frame is not UTF-8", ErrParse)
+	}
+	bp := readPool.Get().(*[]byte)
+	*bp = append((*bp)[:0], payload...)
+	p := Packet{Type: Message, Data: *bp, Binary: true}
+	if op == opText {
+		var err error
+		if p, err = DecodePacket(*bp); err != nil || p.Binary {
+			readPool.Put(bp)
+			return fmt.Errorf("%w: bad text packet", ErrParse)
+		}
+	}
+	if !s.receive(p, bp) {
+		return errStopped
+	}
+	return nil
+}
+
+// writeControl writes a control frame to the websocket at once. One Write
+// call is atomic with respect to the writer's, so frames never interleave.
+func (s *Session) writeControl(op byte, payload []byte) {
+	s.mu.Lock()
+	conn := s.conn
+	s.mu.Unlock()
+	if conn != nil {
+		conn.Write(append(appendFrameHeader(make([]byte, 0, 4+len(payload)), int(op), len(payload)), payload...))
+	}
+}
+
+func closePayload(code int) []byte { return binary.BigEndian.AppendUint16(nil, uint16(code)) }
 
 // flushWebsocket is the connection's single writer while anything is
 // queued: it drains the queue, writing every queued packet as its own
@@ -110,7 +136,7 @@ func (s *Session) flushWebsocket() {
 			return
 		}
 		batch := s.takeQueueLocked()
-		ws := s.ws
+		conn := s.conn
 		s.mu.Unlock()
 
 		buf := (*bp)[:0]
@@ -120,7 +146,7 @@ func (s *Session) flushWebsocket() {
 			closing = closing || p.Type == Close
 		}
 		if closing {
-			buf = appendCloseFrame(buf, websocket.CloseNormalClosure)
+			buf = appendCloseFrame(buf, closeNormal)
 		}
 		// The frames hold the data now; what is being written counts
 		// against MaxQueuedBytes until it is out.
@@ -131,7 +157,7 @@ func (s *Session) flushWebsocket() {
 		// No write deadline: a peer that stops reading fills the queue
 		// (slow consumer) or misses its pong; either closes the socket,
 		// which ends this write.
-		_, err := ws.NetConn().Write(buf)
+		_, err := conn.Write(buf)
 		if cap(buf) <= 64<<10 {
 			*bp = buf[:0]
 		}
@@ -155,10 +181,10 @@ func (s *Session) flushWebsocket() {
 // frames carry the type digit and data, binary frames the raw bytes.
 func appendFrame(dst []byte, p Packet) []byte {
 	if p.Binary {
-		dst = appendFrameHeader(dst, websocket.BinaryMessage, len(p.Data))
+		dst = appendFrameHeader(dst, opBinary, len(p.Data))
 		return append(dst, p.Data...)
 	}
-	dst = appendFrameHeader(dst, websocket.TextMessage, len(p.Data)+1)
+	dst = appendFrameHeader(dst, opText, len(p.Data)+1)
 	dst = append(dst, byte(p.Type))
 	return append(dst, p.Data...)
 }
@@ -176,7 +202,7 @@ func appendFrameHeader(dst []byte, opcode, n int) []byte {
 }
 
 func appendCloseFrame(dst []byte, code int) []byte {
-	dst = appendFrameHeader(dst, websocket.CloseMessage, 2)
+	dst = appendFrameHeader(dst, opClose, 2)
 	return binary.BigEndian.AppendUint16(dst, uint16(code))
 }
 
@@ -191,10 +217,11 @@ func (s *Session) handleUpgrade(w http.ResponseWriter, r *http.Request) {
 		errBadRequest.write(w)
 		return
 	}
-	conn, err := s.srv.upgrader.Upgrade(w, r, nil)
+	wc, err := s.srv.upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return
 	}
+	conn := wc.NetConn() // gorilla did the handshake; frames are ours
 	s.mu.Lock()
 	if s.probeConn != nil || s.state != stateOpen {
 		s.mu.Unlock()
@@ -206,50 +233,94 @@ func (s *Session) handleUpgrade(w http.ResponseWriter, r *http.Request) {
 	go s.probe(conn)
 }
 
-func (s *Session) probe(conn *websocket.Conn) {
-	conn.SetReadLimit(int64(s.srv.opts.MaxPayload))
+// probe runs the upgrade on a new websocket: 2probe is answered 3probe
+// (the held GET is released with a noop), then 5 makes the websocket the
+// session's transport and this goroutine its reader. Anything else, or no
+// 5 within UpgradeTimeout, drops the websocket; the session stays on
+// polling.
+func (s *Session) probe(conn net.Conn) {
 	conn.SetReadDeadline(time.Now().Add(s.srv.opts.UpgradeTimeout))
-	if !s.probeStep(conn, "2probe") {
-		s.endProbe(conn)
-		return
+	rd := &frameReader{limit: s.srv.opts.MaxPayload}
+	phase := 0 // 0: want 2probe, 1: want 5, 2: upgraded
+	step := func(op byte, payload []byte) error {
+		if phase == 2 {
+			return s.onFrame(op, payload)
+		}
+		switch {
+		case op == opPing:
+			conn.Write(append(appendFrameHeader(nil, opPong, len(payload)), payload...))
+			return nil
+		case op == opPong:
+			return nil
+		case op != opText:
+		case phase == 0 && string(payload) == "2probe":
+			phase = 1
+			return s.probed(conn)
+		case phase == 1 && string(payload) == "5":
+			phase = 2
+			return s.upgraded(conn, rd)
+		}
+		return errFrame
 	}
-	conn.NetConn().SetWriteDeadline(time.Now().Add(s.srv.opts.UpgradeTimeout))
-	if conn.WriteMessage(websocket.TextMessage, []byte("3probe")) != nil {
-		s.endProbe(conn)
-		return
+	bp := readPool.Get().(*[]byte)
+	defer readPool.Put(bp)
+	chunk := (*bp)[:cap(*bp)]
+	for phase < 2 {
+		n, err := conn.Read(chunk)
+		if n > 0 {
+			if ferr := rd.feed(chunk[:n], step); ferr != nil {
+				if phase < 2 {
+					s.endProbe(conn)
+				} else {
+					s.frameError(ferr)
+				}
+				return
+			}
+		}
+		if err != nil && phase < 2 {
+			s.endProbe(conn)
+			return
+		}
+	}
+	s.readWebsocket(conn, rd)
+}
+
+// probed answers 2probe and releases the held GET.
+func (s *Session) probed(conn net.Conn) error {
+	conn.SetWriteDeadline(time.Now().Add(s.srv.opts.UpgradeTimeout))
+	_, err := conn.Write(appendFrame(nil, Packet{Type: Pong, Data: []byte("probe")}))
+	conn.SetWriteDeadline(time.Time{})
+	if err != nil {
+		return err
 	}
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.state != stateOpen || s.transport != transportPolling {
-		s.mu.Unlock()
-		s.endProbe(conn)
-		return
+		return errStopped
 	}
 	s.upgrading = true
 	s.wakeGet() // release a pending GET with a noop
-	s.mu.Unlock()
-	if !s.probeStep(conn, "5") {
-		s.endProbe(conn)
-		return
-	}
+	return nil
+}
+
+// upgraded switches the session to the websocket on 5.
+func (s *Session) upgraded(conn net.Conn, rd *frameReader) error {
 	conn.SetReadDeadline(time.Time{})
-	conn.NetConn().SetWriteDeadline(time.Time{})
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.state != stateOpen {
-		s.mu.Unlock()
-		conn.Close()
-		return
+		return errStopped
 	}
 	s.upgrading = false
 	s.probeConn = nil
-	s.attachWebsocket(conn)
+	s.attachWebsocket(conn, rd)
 	s.kickLocked()
 	s.wakeGet() // a GET still held sees the switch and answers noop
-	s.mu.Unlock()
-	s.readWebsocket(conn)
+	return nil
 }
 
 // endProbe drops a failed probe; the session stays on polling.
-func (s *Session) endProbe(conn *websocket.Conn) {
+func (s *Session) endProbe(conn net.Conn) {
 	s.mu.Lock()
 	if s.probeConn == conn {
 		s.probeConn = nil
@@ -257,10 +328,4 @@ func (s *Session) endProbe(conn *websocket.Conn) {
 	}
 	s.mu.Unlock()
 	conn.Close()
-}
-
-// probeStep reads one text message and reports whether it equals want.
-func (s *Session) probeStep(conn *websocket.Conn, want string) bool {
-	mt, msg, err := conn.ReadMessage()
-	return err == nil && mt == websocket.TextMessage && string(msg) == want
 }
