@@ -20,6 +20,10 @@ type inboxItem struct {
 func (s *Session) handOff(p Packet, buf *[]byte) bool {
 	s.mu.Lock()
 	for len(s.inbox) >= inboxLimit && s.state == stateOpen {
+		if !s.dispatching { // a poller read that meant to dispatch itself cannot wait
+			s.dispatching = true
+			s.srv.workers.run(s, false)
+		}
 		if s.room == nil {
 			s.room = make(chan struct{}, 1)
 		}
@@ -37,9 +41,9 @@ func (s *Session) handOff(p Packet, buf *[]byte) bool {
 		return false
 	}
 	s.inbox = append(s.inbox, inboxItem{packet: p, buf: buf})
-	if !s.dispatching {
+	if !s.dispatching && !s.pollReading {
 		s.dispatching = true
-		s.srv.workers.run(s)
+		s.srv.workers.run(s, false)
 	}
 	s.mu.Unlock()
 	return true
@@ -84,7 +88,7 @@ func (s *Session) dispatch() {
 // last events (a namespace DISCONNECT) right before closing.
 func (s *Session) closeAfterInbox(reason string) {
 	s.mu.Lock()
-	if s.dispatching && s.state == stateOpen {
+	if (s.dispatching || s.pollReading && len(s.inbox) > 0) && s.state == stateOpen {
 		s.drainReason = reason
 		s.mu.Unlock()
 		return

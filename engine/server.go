@@ -45,7 +45,8 @@ type Server struct {
 	sessions map[string]*Session
 	shutdown bool
 	live     sync.WaitGroup // one per session until it is finalized
-	workers  workers        // run the sessions' dispatchers
+	workers  workers        // run the sessions' dispatchers and websocket reads
+	poller   poller         // waits for readable websockets (Linux)
 }
 
 // NewServer returns a Server. open is called for every new session before
@@ -216,7 +217,9 @@ func (srv *Server) handshakeWebsocket(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.kickLocked()
 	s.mu.Unlock()
-	go s.readWebsocket(conn, s.rd)
+	if !srv.poller.register(s, conn) {
+		go s.readWebsocket(conn, s.rd)
+	}
 }
 
 // appendOpen appends the open packet ("0{...}") for sid.
@@ -261,6 +264,7 @@ func (srv *Server) Shutdown(ctx context.Context) error {
 	}
 	done := make(chan struct{})
 	go func() { srv.live.Wait(); close(done) }()
+	defer srv.poller.close()
 	defer srv.workers.close()
 	select {
 	case <-done:

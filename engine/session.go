@@ -39,6 +39,7 @@ type Session struct {
 	writing      bool
 	conn         net.Conn     // the websocket's connection, once the session is on it
 	rd           *frameReader // its frame parser
+	fd           int          // its socket, while the poller reads it; -1 otherwise
 	inflight     int          // bytes the writer goroutine is writing now
 	probeConn    net.Conn     // a websocket being probed for an upgrade
 	getPending   bool
@@ -47,6 +48,7 @@ type Session struct {
 	wake         chan struct{}
 	inbox        []inboxItem   // websocket packets waiting for the dispatcher
 	dispatching  bool          // the dispatcher goroutine runs
+	pollReading  bool          // a poller read runs and will dispatch what it queued
 	drainReason  string        // the reader ended: close for this once the inbox is handled
 	room         chan struct{} // the dispatcher made room in the inbox (made when first needed)
 	timer        *time.Timer
@@ -59,6 +61,7 @@ func newSession(srv *Server, id string, r *http.Request, transport string) *Sess
 		wake = make(chan struct{}, 1)
 	}
 	return &Session{
+		fd:        -1,
 		wake:      wake,
 		id:        id,
 		srv:       srv,
@@ -247,11 +250,15 @@ func (s *Session) finalize() {
 	if s.timer != nil {
 		s.timer.Stop()
 	}
-	ws, probe := s.conn, s.probeConn
+	ws, probe, fd := s.conn, s.probeConn, s.fd
+	s.fd = -1
 	s.queue, s.spare, s.queued = nil, nil, 0
 	s.wakeGet()
 	close(s.done)
 	s.mu.Unlock()
+	if fd >= 0 {
+		s.srv.poller.remove(fd) // before the number can be reused
+	}
 	if ws != nil {
 		ws.Close()
 	}

@@ -43,6 +43,65 @@ func (s *Session) readWebsocket(conn net.Conn, rd *frameReader) {
 	}
 }
 
+// pollRead reads what the websocket holds, on a pooled worker, when the
+// poller saw it readable; then it asks the poller for the next readiness
+// and, if no dispatcher runs, handles what it queued itself, sparing a
+// hand-off to another worker.
+func (s *Session) pollRead() {
+	s.mu.Lock()
+	conn, rd, fd := s.conn, s.rd, s.fd
+	s.pollReading = true
+	s.mu.Unlock()
+	open := false
+	if conn != nil && fd >= 0 {
+		bp := readPool.Get().(*[]byte)
+		open = s.readDry(conn, rd, (*bp)[:cap(*bp)])
+		readPool.Put(bp)
+	}
+	if open {
+		s.srv.poller.rearm(s, fd)
+	}
+	s.mu.Lock()
+	s.pollReading = false
+	run := !s.dispatching && len(s.inbox) > 0
+	reason := ""
+	if run {
+		s.dispatching = true
+	} else if !s.dispatching {
+		reason, s.drainReason = s.drainReason, ""
+	}
+	s.mu.Unlock()
+	switch {
+	case run:
+		s.dispatch() // closes for drainReason once the inbox is handled
+	case reason != "":
+		s.close(reason, false)
+	}
+}
+
+// readDry reads and parses until the socket is empty; false once the
+// session is ending.
+func (s *Session) readDry(conn net.Conn, rd *frameReader, chunk []byte) bool {
+	for {
+		n, wouldBlock, err := readNow(conn, chunk)
+		switch {
+		case n > 0:
+			if !s.feedFrames(rd, chunk[:n]) {
+				return false
+			}
+			if n < len(chunk) { // drained; a one-shot re-arm reports more at once
+				return true
+			}
+		case wouldBlock:
+			return true
+		default:
+			_ = err // io.EOF or a read error: the client is gone
+			s.closeAfterInbox(ReasonTransportClose)
+			return false
+		}
+	}
+}
+
 // Why frame handling stopped, besides protocol errors.
 var (
 	errStopped     = errors.New("socketeer/engine: session closed")
@@ -282,7 +341,9 @@ func (s *Session) probe(conn net.Conn) {
 			return
 		}
 	}
-	s.readWebsocket(conn, rd)
+	if !s.srv.poller.register(s, conn) {
+		s.readWebsocket(conn, rd)
+	}
 }
 
 // probed answers 2probe and releases the held GET.

@@ -18,8 +18,22 @@ type workers struct {
 }
 
 type worker struct {
-	next  chan *Session
+	next  chan job
 	timer *time.Timer
+}
+
+// job is a session's dispatcher run, or a read of its readable websocket.
+type job struct {
+	s    *Session
+	read bool
+}
+
+func (j job) do() {
+	if j.read {
+		j.s.pollRead()
+	} else {
+		j.s.dispatch()
+	}
 }
 
 const (
@@ -27,34 +41,36 @@ const (
 	workerIdleTimeout = 200 * time.Millisecond
 )
 
-// run dispatches s on an idle worker, or on a new one.
-func (w *workers) run(s *Session) {
+// run dispatches s (or, with read, reads its websocket) on an idle
+// worker, or on a new one.
+func (w *workers) run(s *Session, read bool) {
+	j := job{s, read}
 	w.mu.Lock()
 	if n := len(w.idle); n > 0 {
 		wk := w.idle[n-1]
 		w.idle = w.idle[:n-1]
 		w.mu.Unlock()
-		wk.next <- s
+		wk.next <- j
 		return
 	}
 	w.mu.Unlock()
-	go w.loop(s)
+	go w.loop(j)
 }
 
-func (w *workers) loop(s *Session) {
-	wk := &worker{next: make(chan *Session)}
-	for s != nil {
-		s.dispatch()
-		s = w.park(wk)
+func (w *workers) loop(j job) {
+	wk := &worker{next: make(chan job)}
+	for j.s != nil {
+		j.do()
+		j = w.park(wk)
 	}
 }
 
-// park waits for the next session to dispatch; nil tells the worker to exit.
-func (w *workers) park(wk *worker) *Session {
+// park waits for the next job; a zero job tells the worker to exit.
+func (w *workers) park(wk *worker) job {
 	w.mu.Lock()
 	if w.stop || len(w.idle) >= maxIdleWorkers {
 		w.mu.Unlock()
-		return nil
+		return job{}
 	}
 	w.idle = append(w.idle, wk)
 	w.mu.Unlock()
@@ -64,9 +80,9 @@ func (w *workers) park(wk *worker) *Session {
 		wk.timer.Reset(workerIdleTimeout)
 	}
 	select {
-	case s := <-wk.next:
+	case j := <-wk.next:
 		wk.timer.Stop()
-		return s
+		return j
 	case <-wk.timer.C:
 	}
 	w.mu.Lock()
@@ -74,7 +90,7 @@ func (w *workers) park(wk *worker) *Session {
 		if x == wk { // still idle: leave
 			w.idle = append(w.idle[:i], w.idle[i+1:]...)
 			w.mu.Unlock()
-			return nil
+			return job{}
 		}
 	}
 	w.mu.Unlock()
@@ -89,6 +105,6 @@ func (w *workers) close() {
 	w.idle = nil
 	w.mu.Unlock()
 	for _, wk := range idle {
-		wk.next <- nil
+		wk.next <- job{}
 	}
 }

@@ -1,0 +1,197 @@
+//go:build linux
+
+package engine
+
+import (
+	"io"
+	"net"
+	"sync"
+	"syscall"
+)
+
+// poller waits for readable websockets with one epoll instance instead of
+// one blocked reader goroutine per connection: an idle websocket then
+// costs no goroutine and no read buffer. A readable connection is read by
+// a pooled worker (Session.pollRead) until the socket is drained; the
+// connection is registered one-shot, so one worker at a time reads it. The
+// loop goroutine runs only while connections are registered.
+type poller struct {
+	mu      sync.Mutex
+	epfd    int
+	evfd    int // wakes the loop when the last connection leaves
+	conns   map[int32]*Session
+	running bool
+	failed  bool // epoll unavailable: sessions use reader goroutines
+}
+
+// register makes the poller read s's connection; false when it cannot
+// (not a plain TCP or Unix socket, or no epoll), and the caller reads it
+// with a goroutine instead.
+func (p *poller) register(s *Session, conn net.Conn) bool {
+	fd := socketFD(conn)
+	if fd < 0 {
+		return false
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.init() {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.state == stateClosed {
+		return true // nothing left to read
+	}
+	ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP | epollOneShot, Fd: int32(fd)}
+	p.conns[int32(fd)] = s
+	s.fd = fd
+	if syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_ADD, fd, &ev) != nil {
+		delete(p.conns, int32(fd))
+		s.fd = -1
+		return false
+	}
+	if !p.running {
+		p.running = true
+		go p.loop()
+	}
+	return true
+}
+
+const epollOneShot = 1 << 30 // EPOLLONESHOT
+
+// init creates the epoll instance on first use.
+func (p *poller) init() bool {
+	if p.conns != nil || p.failed {
+		return !p.failed
+	}
+	epfd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
+	if err != nil {
+		p.failed = true
+		return false
+	}
+	r1, _, errno := syscall.Syscall(syscall.SYS_EVENTFD2, 0, syscall.O_CLOEXEC|syscall.O_NONBLOCK, 0)
+	if errno != 0 {
+		syscall.Close(epfd)
+		p.failed = true
+		return false
+	}
+	p.epfd, p.evfd = epfd, int(r1)
+	ev := syscall.EpollEvent{Events: syscall.EPOLLIN, Fd: int32(p.evfd)}
+	syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_ADD, p.evfd, &ev)
+	p.conns = make(map[int32]*Session)
+	return true
+}
+
+// rearm asks for the next readiness of s's fd, once it was read dry; not
+// if s left meanwhile (its fd number may already be another session's).
+func (p *poller) rearm(s *Session, fd int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.conns[int32(fd)] != s {
+		return
+	}
+	ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP | epollOneShot, Fd: int32(fd)}
+	syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_MOD, fd, &ev)
+}
+
+// remove forgets fd before its connection is closed (so that a new
+// connection reusing the number is not mistaken for it).
+func (p *poller) remove(fd int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.conns[int32(fd)]; !ok {
+		return
+	}
+	delete(p.conns, int32(fd))
+	syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_DEL, fd, nil)
+	if len(p.conns) == 0 && p.running {
+		syscall.Write(p.evfd, []byte{1, 0, 0, 0, 0, 0, 0, 0})
+	}
+}
+
+// loop dispatches readiness to workers until no connection is left.
+func (p *poller) loop() {
+	events := make([]syscall.EpollEvent, 256)
+	ready := make([]*Session, 0, 256)
+	for {
+		n, err := syscall.EpollWait(p.epfd, events, -1)
+		if err != nil && err != syscall.EINTR {
+			n = 0
+		}
+		p.mu.Lock()
+		ready = ready[:0]
+		for _, ev := range events[:max(n, 0)] {
+			if int(ev.Fd) == p.evfd {
+				var b [8]byte
+				syscall.Read(p.evfd, b[:])
+				continue
+			}
+			if s := p.conns[ev.Fd]; s != nil {
+				ready = append(ready, s)
+			}
+		}
+		if len(p.conns) == 0 {
+			p.running = false
+			p.mu.Unlock()
+			return
+		}
+		p.mu.Unlock()
+		for _, s := range ready {
+			s.srv.workers.run(s, true)
+		}
+	}
+}
+
+// close releases the epoll instance once no connection is registered.
+func (p *poller) close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.conns != nil && len(p.conns) == 0 && !p.running {
+		syscall.Close(p.epfd)
+		syscall.Close(p.evfd)
+		p.conns = nil
+	}
+}
+
+// socketFD returns the file descriptor of a TCP or Unix socket, or -1.
+func socketFD(conn net.Conn) int {
+	sc, ok := conn.(syscall.Conn)
+	if !ok {
+		return -1
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return -1
+	}
+	fd := -1
+	raw.Control(func(f uintptr) { fd = int(f) })
+	return fd
+}
+
+// readNow reads what the socket holds without blocking: n > 0 bytes, or
+// n == 0 with wouldBlock when it is empty, or an error (io.EOF on close).
+func readNow(conn net.Conn, buf []byte) (n int, wouldBlock bool, err error) {
+	raw, rerr := conn.(syscall.Conn).SyscallConn()
+	if rerr != nil {
+		return 0, false, rerr
+	}
+	rerr = raw.Read(func(fd uintptr) bool {
+		for {
+			n, err = syscall.Read(int(fd), buf)
+			if err != syscall.EINTR {
+				return true
+			}
+		}
+	})
+	switch {
+	case rerr != nil:
+		return 0, false, rerr
+	case err == syscall.EAGAIN:
+		return 0, true, nil
+	case err != nil:
+		return 0, false, err
+	case n == 0:
+		return 0, false, io.EOF
+	}
+	return n, false, nil
+}

@@ -1,0 +1,18 @@
+//go:build !linux
+
+package engine
+
+import (
+	"io"
+	"net"
+)
+
+// poller is Linux-only; elsewhere every websocket has a reader goroutine.
+type poller struct{}
+
+func (p *poller) register(*Session, net.Conn) bool { return false }
+func (p *poller) rearm(*Session, int)              {}
+func (p *poller) remove(int)                       {}
+func (p *poller) close()                           {}
+
+func readNow(net.Conn, []byte) (int, bool, error) { return 0, false, io.EOF }
