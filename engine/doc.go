@@ -10,14 +10,19 @@
 //
 // # Concurrency
 //
-// Each session has one reader (the websocket read loop, or the polling POST
-// being served) and at most one writer at a time. The reader answers pongs
-// and hands every other packet, in order, to a bounded inbox (16 packets;
-// the reader stops reading while it is full) that a dispatcher drains on a
-// pooled goroutine, calling Receiver.OnMessage; a Receiver that implements
-// Interceptor may take a message at once instead (acknowledgements).
-// Writers start when something is queued and stop when the queue is empty,
-// so an idle websocket costs one shallow goroutine. Session.Send may be
+// Each session has one reader at a time (the polling POST being served, or
+// the websocket's reader) and at most one writer at a time. On Linux a
+// websocket has no reader goroutine while idle: one epoll instance per
+// Server waits for readable sockets and a pooled worker reads one until it
+// is empty (elsewhere, and for TLS connections, a goroutine per websocket
+// reads). The reader answers pongs and hands every other packet, in order,
+// to a bounded inbox (16 packets; reading stops while it is full) that a
+// dispatcher drains on a pooled goroutine, calling Receiver.OnMessage; a
+// Receiver that implements Interceptor may take a message at once instead
+// (acknowledgements). Writers start when something is queued and stop when
+// the queue is empty. Websocket frames are parsed by the package itself
+// (gorilla/websocket does the upgrade handshake): a message over
+// MaxPayload is refused from its frame header, before it is buffered. Session.Send may be
 // called from any goroutine; the packets of one call are queued atomically.
 // The outgoing queue of a session is bounded by Options.MaxQueuedBytes: a
 // client that does not read is disconnected (ReasonSlowConsumer) instead of
