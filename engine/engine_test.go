@@ -43,8 +43,13 @@ type harness struct {
 	echos []*echo
 }
 
+// newHarness serves an echo server. Its websockets are read through the
+// poller (on Linux); the app-level tests cover reader goroutines.
 func newHarness(t *testing.T, o Options) *harness {
 	t.Helper()
+	if o.ReaderGoroutines == 0 {
+		o.ReaderGoroutines = -1
+	}
 	h := &harness{}
 	h.srv = NewServer(o, func(s *Session) Receiver {
 		e := &echo{s: s, closed: make(chan struct{})}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"net"
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/gorilla/websocket"
 )
@@ -47,6 +49,7 @@ type Server struct {
 	live     sync.WaitGroup // one per session until it is finalized
 	workers  workers        // run the sessions' dispatchers and websocket reads
 	poller   poller         // waits for readable websockets (Linux)
+	readers  atomic.Int64   // websockets read by a goroutine of their own
 }
 
 // NewServer returns a Server. open is called for every new session before
@@ -217,8 +220,26 @@ func (srv *Server) handshakeWebsocket(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.kickLocked()
 	s.mu.Unlock()
-	if !srv.poller.register(s, conn) {
-		go s.readWebsocket(conn, s.rd)
+	srv.startReading(s, conn, s.rd, false)
+}
+
+// startReading reads a websocket session's connection: with a goroutine of
+// its own while fewer than Options.ReaderGoroutines have one, else through
+// the poller (or a goroutine where there is none). inline runs the reader
+// on the calling goroutine.
+func (srv *Server) startReading(s *Session, conn net.Conn, rd *frameReader, inline bool) {
+	if srv.readers.Load() >= int64(srv.opts.ReaderGoroutines) && srv.poller.register(s, conn) {
+		return
+	}
+	srv.readers.Add(1)
+	read := func() {
+		defer srv.readers.Add(-1)
+		s.readWebsocket(conn, rd)
+	}
+	if inline {
+		read()
+	} else {
+		go read()
 	}
 }
 

@@ -341,9 +341,7 @@ func (s *Session) probe(conn net.Conn) {
 			return
 		}
 	}
-	if !s.srv.poller.register(s, conn) {
-		s.readWebsocket(conn, rd)
-	}
+	s.srv.startReading(s, conn, rd, true)
 }
 
 // probed answers 2probe and releases the held GET.
