@@ -31,9 +31,8 @@ type msg struct {
 type lab struct {
 	namespace.Namespace
 
-	mu     sync.Mutex
-	seen   []int
-	errors []error
+	mu   sync.Mutex
+	seen []int
 }
 
 func (l *lab) OnStruct(s *sock, m msg) msg                                  { return m }

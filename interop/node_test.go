@@ -1,7 +1,6 @@
 package interop_test
 
 import (
-	"encoding/json"
 	"slices"
 	"testing"
 	"time"
@@ -160,10 +159,4 @@ func TestNodeReconnect(t *testing.T) {
 	if !has(reasons, "forced server close") || !has(reasons, "server namespace disconnect") {
 		t.Errorf("server-side reasons %q", reasons)
 	}
-}
-
-// rawJSON compacts a JSON text, for messages.
-func rawJSON(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
 }

@@ -19,7 +19,6 @@ var (
 	typeContext  = reflect.TypeFor[context.Context]()
 	typeError    = reflect.TypeFor[error]()
 	typeString   = reflect.TypeFor[string]()
-	typeRaw      = reflect.TypeFor[json.RawMessage]()
 	typeRawSlice = reflect.TypeFor[[]json.RawMessage]()
 	typeArgs     = reflect.TypeFor[namespace.Args]()
 	typeRawArgs  = reflect.TypeFor[namespace.RawArgs]()

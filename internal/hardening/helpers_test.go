@@ -232,18 +232,6 @@ func (c *wsClient) next(timeout time.Duration) (string, error) {
 
 func (c *wsClient) close() { c.c.Close() }
 
-// waitClosed reads until the connection ends and returns the error that
-// ended it (a *websocket.CloseError when a close frame came).
-func (c *wsClient) waitClosed(timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	for {
-		c.c.SetReadDeadline(deadline)
-		if _, _, err := c.c.ReadMessage(); err != nil {
-			return err
-		}
-	}
-}
-
 // rawWS is a websocket client on a bare TCP connection, to send frames
 // gorilla's client would not (one huge frame, invalid UTF-8, fragments).
 type rawWS struct {
