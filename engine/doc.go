@@ -16,8 +16,8 @@
 // Server waits for readable sockets and a pooled worker reads one until it
 // is empty (elsewhere, and for TLS connections, a goroutine per websocket
 // reads). The reader answers pongs and hands every other packet, in order,
-// to a bounded inbox (16 packets; reading stops while it is full) that a
-// dispatcher drains on a pooled goroutine, calling Receiver.OnMessage; a
+// to a bounded inbox that a dispatcher drains on a pooled goroutine,
+// calling Receiver.OnMessage; a
 // Receiver that implements Interceptor may take a message at once instead
 // (acknowledgements). Writers start when something is queued and stop when
 // the queue is empty. Websocket frames are parsed by the package itself
@@ -27,6 +27,29 @@
 // The outgoing queue of a session is bounded by Options.MaxQueuedBytes: a
 // client that does not read is disconnected (ReasonSlowConsumer) instead of
 // growing the server's memory.
+//
+// # Memory
+//
+// What a client sends is bounded per session, in packets and in bytes: at
+// most 16 messages wait for the Receiver, and Options.MaxInboundBytes
+// bounds the bytes read but not yet handled (the waiting messages, the one
+// being handled, a websocket message being assembled, a polling body).
+// While a bound is reached the session is not read, so TCP back-pressure
+// slows the client down; nothing it sent is dropped.
+//
+// # Ordering
+//
+// Where two requests of one client race on the server, the outcome is
+// the one their bytes' order implies, whichever goroutine runs first:
+//   - a polling request arriving while a websocket probe is open first
+//     parses what the probe socket already holds, so a 5 (upgrade) sent
+//     before it switches the session and the request gets 400;
+//   - a close packet in a POST answers the GET sent along with it with a
+//     noop, whether the GET arrived before or after it;
+//   - a request for a session whose ping went unanswered for PingTimeout
+//     finds it gone, however late the heartbeat timer runs;
+//   - a websocket for a session that is upgrading or upgraded completes
+//     its handshake and is closed, leaving the session alone.
 //
 // # Wire behaviour
 //

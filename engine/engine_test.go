@@ -19,10 +19,12 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // echo is a Receiver that sends every message straight back.
 type echo struct {
-	s      *Session
-	mu     sync.Mutex
-	reason string
-	closed chan struct{}
+	s        *Session
+	mu       sync.Mutex
+	reason   string
+	openedAt time.Time
+	closedAt time.Time
+	closed   chan struct{}
 }
 
 func (e *echo) OnMessage(data []byte, binary bool) {
@@ -31,7 +33,7 @@ func (e *echo) OnMessage(data []byte, binary bool) {
 
 func (e *echo) OnClose(reason string) {
 	e.mu.Lock()
-	e.reason = reason
+	e.reason, e.closedAt = reason, time.Now()
 	e.mu.Unlock()
 	close(e.closed)
 }
@@ -53,6 +55,7 @@ func newHarness(t *testing.T, o Options) *harness {
 	h := &harness{}
 	h.srv = NewServer(o, func(s *Session) Receiver {
 		e := &echo{s: s, closed: make(chan struct{})}
+		e.openedAt = time.Now()
 		h.mu.Lock()
 		h.echos = append(h.echos, e)
 		h.mu.Unlock()
@@ -183,8 +186,12 @@ func TestPollingEcho(t *testing.T) {
 	if code, body := h.do(t, "GET", q, ""); code != 200 || body != "4hello\x1e4world\x1ebAQIDBA==" {
 		t.Fatalf("GET: %d %q", code, body)
 	}
-	// A close packet ends the session; the sid is then unknown.
+	// A close packet ends the session: the GET the client may have sent
+	// with it gets a noop, then the sid is unknown.
 	h.do(t, "POST", q, "1")
+	if code, body := h.do(t, "GET", q, ""); code != 200 || body != "6" {
+		t.Fatalf("GET along with close: %d %q", code, body)
+	}
 	if code, body := h.do(t, "GET", q, ""); code != 400 || !strings.Contains(body, `"code":1`) {
 		t.Fatalf("GET after close: %d %q", code, body)
 	}

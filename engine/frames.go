@@ -70,8 +70,8 @@ func (r *frameReader) feed(data []byte, fn func(op byte, payload []byte) error) 
 	return nil
 }
 
-// buffered reports whether a partial frame or message is held.
-func (r *frameReader) buffered() bool { return len(r.buf) > 0 || r.msgOp != 0 }
+// held returns the bytes held for a partial frame or message.
+func (r *frameReader) held() int { return len(r.buf) + len(r.msg) }
 
 // next parses one frame at the start of r.buf: it returns the bytes it
 // took, or 0 when the frame is not complete yet.

@@ -79,7 +79,7 @@ func TestFrameReader(t *testing.T) {
 				t.Fatalf("chunks of %d: message %d = %d %.20q, want %d %.20q", size, i, got[i].op, got[i].payload, want[i].op, want[i].payload)
 			}
 		}
-		if r.buffered() {
+		if r.held() > 0 {
 			t.Fatalf("chunks of %d: bytes left buffered", size)
 		}
 	}

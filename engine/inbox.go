@@ -1,52 +1,82 @@
 package engine
 
-// inboxLimit bounds the websocket messages read ahead of their handling:
-// once it is reached the reader stops reading until the handlers catch up,
-// so a client that floods events cannot grow the server's memory.
+import "sync"
+
+// inboxLimit bounds the messages read ahead of their handling: once it is
+// reached the reader stops reading until the handlers catch up, so a
+// client that floods events cannot grow the server's memory. Their bytes
+// are bounded by Options.MaxInboundBytes.
 const inboxLimit = 16
 
-// inboxItem is a packet read from a websocket, waiting to be handled. buf
+// inboxItem is a packet read from the client, waiting to be handled. buf
 // is the pooled buffer that holds its data.
 type inboxItem struct {
 	packet Packet
 	buf    *[]byte
 }
 
-// handOff queues a packet read by the websocket reader for handling by the
+// handOff queues a packet read from the client for handling by the
 // session's dispatcher, which runs on a pooled worker only while there is
 // something to handle. Keeping the handlers off the reader goroutine keeps
 // its stack small: an idle connection costs one shallow goroutine. It
-// reports false once the session is closed.
+// reports false once the session is closed. The packet's bytes count
+// against MaxInboundBytes until it has been handled.
 func (s *Session) handOff(p Packet, buf *[]byte) bool {
 	s.mu.Lock()
-	for len(s.inbox) >= inboxLimit && s.state == stateOpen {
-		if !s.dispatching { // a poller read that meant to dispatch itself cannot wait
-			s.dispatching = true
-			s.srv.workers.run(s, false)
-		}
-		if s.room == nil {
-			s.room = make(chan struct{}, 1)
-		}
-		room := s.room
+	if !s.waitRoomLocked(func() bool { return len(s.inbox) >= inboxLimit }) {
 		s.mu.Unlock()
-		select {
-		case <-room:
-		case <-s.done:
-		}
-		s.mu.Lock()
-	}
-	if s.state != stateOpen {
-		s.mu.Unlock()
-		readPool.Put(buf)
+		putMessageBuffer(buf)
 		return false
 	}
 	s.inbox = append(s.inbox, inboxItem{packet: p, buf: buf})
+	s.inboundBytes += len(*buf)
 	if !s.dispatching && !s.pollReading {
 		s.dispatching = true
 		s.srv.workers.run(s, false)
 	}
 	s.mu.Unlock()
 	return true
+}
+
+// waitInbound waits, before the reader takes up to incoming more bytes
+// off the connection, until they fit in MaxInboundBytes next to what is
+// read but not yet handled; it reports false once the session is closed.
+// incoming counts twice: a message is copied out of the bytes it was
+// parsed from. With nothing waiting for the handlers, reading always
+// proceeds, so that a message of MaxPayload bytes can be read.
+func (s *Session) waitInbound(incoming int) bool {
+	limit := s.srv.opts.MaxInboundBytes
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.readerHeld = incoming
+	return s.waitRoomLocked(func() bool {
+		return s.inboundBytes > 0 && s.inboundBytes+2*incoming > limit
+	})
+}
+
+// waitRoomLocked waits, with s.mu held, while full reports true and the
+// session is open, making sure a dispatcher runs to make room (a poller
+// read that meant to dispatch itself cannot wait). It reports whether the
+// session is still open.
+func (s *Session) waitRoomLocked(full func() bool) bool {
+	for s.state == stateOpen && full() {
+		if !s.dispatching {
+			s.dispatching = true
+			s.srv.workers.run(s, false)
+		}
+		if s.room == nil {
+			s.room = sync.NewCond(&s.mu)
+		}
+		s.room.Wait()
+	}
+	return s.state == stateOpen
+}
+
+// madeRoomLocked wakes a reader waiting for room, if any.
+func (s *Session) madeRoomLocked() {
+	if s.room != nil {
+		s.room.Broadcast()
+	}
 }
 
 // dispatch handles queued packets in order and exits when none is left.
@@ -68,17 +98,16 @@ func (s *Session) dispatch() {
 		s.inbox[0] = inboxItem{}
 		s.inbox = s.inbox[1:]
 		open := s.state == stateOpen
-		room := s.room
+		s.madeRoomLocked() // the reader may read on
 		s.mu.Unlock()
-		select { // the reader may read on
-		case room <- struct{}{}:
-		default:
-		}
 		if open {
 			s.onPacket(item.packet)
 		}
-		*item.buf = (*item.buf)[:0]
-		readPool.Put(item.buf)
+		s.mu.Lock()
+		s.inboundBytes -= len(*item.buf)
+		s.madeRoomLocked()
+		s.mu.Unlock()
+		putMessageBuffer(item.buf)
 	}
 }
 
@@ -106,9 +135,36 @@ func (s *Session) receive(p Packet, buf *[]byte) bool {
 		if p.Type == Pong {
 			s.pong()
 		}
-		*buf = (*buf)[:0]
-		readPool.Put(buf)
+		putMessageBuffer(buf)
 		return true
 	}
 	return s.handOff(p, buf)
+}
+
+// Buffers: read chunks are small and fixed; a message is copied out of
+// them into a buffer of its own size, pooled apart so that a large one
+// never becomes a reader's chunk.
+const readChunkSize = 1024
+
+var (
+	// readPool holds the chunks connections are read in.
+	readPool = sync.Pool{New: func() any { b := make([]byte, 0, readChunkSize); return &b }}
+	// messagePool holds the buffers messages are copied into.
+	messagePool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+)
+
+// messageBuffer returns a pooled buffer holding a copy of data.
+func messageBuffer(data []byte) *[]byte {
+	bp := messagePool.Get().(*[]byte)
+	*bp = append((*bp)[:0], data...)
+	return bp
+}
+
+// putMessageBuffer gives a message's buffer back, unless it is large.
+func putMessageBuffer(bp *[]byte) {
+	if cap(*bp) > 64<<10 {
+		return
+	}
+	*bp = (*bp)[:0]
+	messagePool.Put(bp)
 }

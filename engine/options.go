@@ -22,6 +22,15 @@ type Options struct {
 	// (default 4 MiB). A session whose queue grows past it is closed with
 	// ReasonSlowConsumer instead of growing the server's memory.
 	MaxQueuedBytes int
+	// MaxInboundBytes bounds the bytes read from one session's client and
+	// not yet handled: messages waiting for the Receiver and the one it
+	// runs, the websocket message being assembled, a polling body (default
+	// and minimum: 2 × MaxPayload, so that one message can be read while
+	// another is handled). While it is reached the session is not read, so
+	// TCP back-pressure slows the client instead of the server's memory
+	// growing; a flood of large messages to a slow handler costs at most
+	// this much per connection.
+	MaxInboundBytes int
 	// Transports lists the transports allowed ("polling", "websocket").
 	// Nil allows both. Upgrades are offered only when both are allowed.
 	Transports []string
@@ -77,6 +86,7 @@ func (o Options) withDefaults() Options {
 	if o.UpgradeTimeout <= 0 {
 		o.UpgradeTimeout = 10 * time.Second
 	}
+	o.MaxInboundBytes = max(o.MaxInboundBytes, 2*o.MaxPayload)
 	if o.MaxQueuedBytes <= 0 {
 		o.MaxQueuedBytes = 4 << 20
 	}

@@ -176,16 +176,38 @@ func readNow(conn net.Conn, buf []byte) (n int, wouldBlock bool, err error) {
 		return 0, false, rerr
 	}
 	rerr = raw.Read(func(fd uintptr) bool {
-		for {
-			n, err = syscall.Read(int(fd), buf)
-			if err != syscall.EINTR {
-				return true
-			}
-		}
+		n, wouldBlock, err = readFD(fd, buf)
+		return true
 	})
-	switch {
-	case rerr != nil:
+	if rerr != nil {
 		return 0, false, rerr
+	}
+	return n, wouldBlock, err
+}
+
+// rawConn returns conn's raw connection when it is a socket of its own
+// (not TLS), for non-blocking reads; nil otherwise.
+func rawConn(conn net.Conn) syscall.RawConn {
+	sc, ok := conn.(syscall.Conn)
+	if !ok {
+		return nil
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return nil
+	}
+	return raw
+}
+
+// readFD reads what the non-blocking socket fd holds, like readNow.
+func readFD(fd uintptr, buf []byte) (n int, wouldBlock bool, err error) {
+	for {
+		n, err = syscall.Read(int(fd), buf)
+		if err != syscall.EINTR {
+			break
+		}
+	}
+	switch {
 	case err == syscall.EAGAIN:
 		return 0, true, nil
 	case err != nil:

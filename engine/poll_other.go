@@ -5,6 +5,7 @@ package engine
 import (
 	"io"
 	"net"
+	"syscall"
 )
 
 // poller is Linux-only; elsewhere every websocket has a reader goroutine.
@@ -16,3 +17,8 @@ func (p *poller) remove(int)                       {}
 func (p *poller) close()                           {}
 
 func readNow(net.Conn, []byte) (int, bool, error) { return 0, false, io.EOF }
+
+// rawConn is Linux-only: elsewhere a probe is read by blocking reads.
+func rawConn(net.Conn) syscall.RawConn { return nil }
+
+func readFD(uintptr, []byte) (int, bool, error) { return 0, false, io.EOF }

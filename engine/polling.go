@@ -29,11 +29,12 @@ func (s *Session) handleGet(w http.ResponseWriter, r *http.Request) {
 	s.getPending = true
 	var batch []Packet
 	for {
-		if len(s.queue) > 0 && s.state != stateClosed {
+		clientClosed := s.state != stateOpen && s.reason == ReasonTransportClose
+		if len(s.queue) > 0 && s.state != stateClosed && !clientClosed {
 			batch = s.takeQueueLocked()
 			break
 		}
-		if s.state == stateClosed || s.upgrading || s.transport != transportPolling {
+		if s.state == stateClosed || clientClosed || s.upgrading || s.transport != transportPolling {
 			batch = []Packet{{Type: Noop}}
 			if s.state == stateClosed && s.reason != ReasonTransportClose {
 				batch[0].Type = Close
@@ -67,6 +68,7 @@ func (s *Session) handleGet(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	s.recycleLocked(batch)
+	closing = closing || s.state == stateClosing && s.reason == ReasonTransportClose
 	s.mu.Unlock()
 	switch {
 	case err != nil:
@@ -111,6 +113,14 @@ func (s *Session) handlePost(w http.ResponseWriter, r *http.Request) {
 		s.close(ReasonParseError, false)
 		return
 	}
+	expected := s.srv.opts.MaxPayload
+	if r.ContentLength >= 0 {
+		expected = int(min(r.ContentLength, int64(expected)))
+	}
+	if !s.waitInbound(expected) {
+		errBadRequest.write(w)
+		return
+	}
 	bp := bodyPool.Get().(*[]byte)
 	defer bodyPool.Put(bp)
 	body, ok := readBounded(r, (*bp)[:0], s.srv.opts.MaxPayload)
@@ -148,8 +158,7 @@ func (s *Session) handlePost(w http.ResponseWriter, r *http.Request) {
 // once the POST is answered: the packet's data is copied to a buffer of
 // its own before it is queued.
 func (s *Session) receiveCopy(p Packet) error {
-	bp := readPool.Get().(*[]byte)
-	*bp = append((*bp)[:0], p.Data...)
+	bp := messageBuffer(p.Data)
 	p.Data = *bp
 	if !s.receive(p, bp) {
 		return ErrClosed

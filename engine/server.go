@@ -127,7 +127,7 @@ func (srv *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // serveSession handles a request that names an existing session.
 func (srv *Server) serveSession(w http.ResponseWriter, r *http.Request, sid, transport string) {
 	s := srv.lookup(sid)
-	if s == nil {
+	if s == nil || s.gone() {
 		errUnknownSID.write(w)
 		return
 	}
@@ -139,6 +139,7 @@ func (srv *Server) serveSession(w http.ResponseWriter, r *http.Request, sid, tra
 		s.handleUpgrade(w, r)
 		return
 	}
+	s.settleProbe()
 	switch r.Method {
 	case http.MethodGet:
 		s.handleGet(w, r)

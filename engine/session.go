@@ -37,20 +37,23 @@ type Session struct {
 	spare        []Packet
 	queued       int // bytes in queue
 	writing      bool
-	conn         net.Conn     // the websocket's connection, once the session is on it
-	rd           *frameReader // its frame parser
-	fd           int          // its socket, while the poller reads it; -1 otherwise
-	inflight     int          // bytes the writer goroutine is writing now
-	probeConn    net.Conn     // a websocket being probed for an upgrade
+	conn         net.Conn      // the websocket's connection, once the session is on it
+	rd           *frameReader  // its frame parser
+	fd           int           // its socket, while the poller reads it; -1 otherwise
+	inflight     int           // bytes the writer goroutine is writing now
+	probe        *upgradeProbe // a websocket being probed for an upgrade
 	getPending   bool
 	postActive   bool
 	awaitingPong bool
+	pongDue      time.Time // the next ping's scheduled time + PingTimeout: silent till then, the session is dead
 	wake         chan struct{}
-	inbox        []inboxItem   // websocket packets waiting for the dispatcher
-	dispatching  bool          // the dispatcher goroutine runs
-	pollReading  bool          // a poller read runs and will dispatch what it queued
-	drainReason  string        // the reader ended: close for this once the inbox is handled
-	room         chan struct{} // the dispatcher made room in the inbox (made when first needed)
+	inbox        []inboxItem // websocket packets waiting for the dispatcher
+	dispatching  bool        // the dispatcher goroutine runs
+	pollReading  bool        // a poller read runs and will dispatch what it queued
+	drainReason  string      // the reader ended: close for this once the inbox is handled
+	inboundBytes int         // bytes of the inbox and of the packet being handled
+	readerHeld   int         // bytes the reader may hold when it reads next (waitInbound)
+	room         *sync.Cond  // signalled when the dispatcher made room (made when first needed)
 	timer        *time.Timer
 	done         chan struct{}
 }
@@ -91,6 +94,7 @@ func (s *Session) start(recv Receiver) {
 	s.recv = recv
 	s.icpt, _ = recv.(Interceptor)
 	s.mu.Lock()
+	s.pongDue = time.Now().Add(s.srv.opts.PingInterval + s.srv.opts.PingTimeout)
 	s.timer = time.AfterFunc(s.srv.opts.PingInterval, s.heartbeat)
 	s.mu.Unlock()
 }
@@ -213,6 +217,7 @@ func (s *Session) close(reason string, notify bool) {
 	}
 	s.reason = reason
 	s.state = stateClosing
+	s.madeRoomLocked() // a waiting reader gives up
 	canNotify := notify && (s.transport == transportPolling || s.conn != nil)
 	if canNotify {
 		s.queue = append(s.queue, Packet{Type: Close})
@@ -234,6 +239,33 @@ func (s *Session) close(reason string, notify bool) {
 	}
 }
 
+// closedByClient ends the session on the client's close packet. On
+// polling the client may have sent a GET along with the POST carrying the
+// close, and that GET is owed a noop whichever of the two the server sees
+// first: the session lingers, closing, until a GET has been answered so
+// or closeDrainTimeout has passed.
+func (s *Session) closedByClient() {
+	s.mu.Lock()
+	if s.state != stateOpen || s.transport != transportPolling {
+		s.mu.Unlock()
+		s.close(ReasonTransportClose, false)
+		return
+	}
+	s.reason = ReasonTransportClose
+	s.state = stateClosing
+	s.madeRoomLocked()
+	s.queue, s.queued = nil, 0
+	if s.timer != nil {
+		s.timer.Stop()
+	}
+	s.timer = time.AfterFunc(closeDrainTimeout, s.finalize)
+	s.wakeGet()
+	s.mu.Unlock()
+	if s.recv != nil {
+		s.recv.OnClose(ReasonTransportClose)
+	}
+}
+
 // finalize releases the session: it leaves the server's table, its
 // websocket is closed and any waiting request is released.
 func (s *Session) finalize() {
@@ -247,10 +279,15 @@ func (s *Session) finalize() {
 		s.reason = ReasonForcedClose
 	}
 	s.state = stateClosed
+	s.madeRoomLocked()
 	if s.timer != nil {
 		s.timer.Stop()
 	}
-	ws, probe, fd := s.conn, s.probeConn, s.fd
+	ws, fd := s.conn, s.fd
+	var probe net.Conn
+	if s.probe != nil {
+		probe = s.probe.conn
+	}
 	s.fd = -1
 	s.queue, s.spare, s.queued = nil, nil, 0
 	s.wakeGet()
@@ -272,7 +309,9 @@ func (s *Session) finalize() {
 }
 
 // heartbeat runs on the session's timer: it sends a ping, or closes the
-// session when the previous ping went unanswered.
+// session when the previous ping went unanswered. Deadlines follow the
+// schedule, not the timer: a timer that runs late on a loaded machine
+// shortens the wait for the pong instead of lengthening the session.
 func (s *Session) heartbeat() {
 	s.mu.Lock()
 	if s.state != stateOpen {
@@ -288,14 +327,31 @@ func (s *Session) heartbeat() {
 	s.queue = append(s.queue, Packet{Type: Ping})
 	s.queued++
 	s.kickLocked()
-	s.timer.Reset(s.srv.opts.PingTimeout)
+	s.timer.Reset(time.Until(s.pongDue))
 	s.mu.Unlock()
+}
+
+// gone reports whether a request naming the session must find it
+// unknown: it was closed and is being released, or it stayed silent past
+// its pong deadline (it is closed now). A request checks it before it is
+// served, so that a silent session is gone once its deadline has passed
+// however late the heartbeat timer runs.
+func (s *Session) gone() bool {
+	s.mu.Lock()
+	closed := s.state == stateClosed
+	overdue := s.state == stateOpen && !time.Now().Before(s.pongDue)
+	s.mu.Unlock()
+	if overdue {
+		s.close(ReasonPingTimeout, false)
+	}
+	return closed || overdue
 }
 
 func (s *Session) pong() {
 	s.mu.Lock()
 	if s.state == stateOpen {
 		s.awaitingPong = false
+		s.pongDue = time.Now().Add(s.srv.opts.PingInterval + s.srv.opts.PingTimeout)
 		s.timer.Reset(s.srv.opts.PingInterval)
 	}
 	s.mu.Unlock()
@@ -309,7 +365,7 @@ func (s *Session) onPacket(p Packet) error {
 	case Pong:
 		s.pong()
 	case Close:
-		s.close(ReasonTransportClose, false)
+		s.closedByClient()
 	default:
 		err := fmt.Errorf("%w: unexpected packet type %q from client", ErrParse, byte(p.Type))
 		s.close(ReasonParseError, false)

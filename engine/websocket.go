@@ -5,18 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"sync"
-	"time"
 	"unicode/utf8"
 )
 
 // framePool holds the buffers the websocket writer assembles frames in, so
 // that a connection holds no write buffer while idle.
 var framePool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
-
-// readPool holds websocket read buffers, taken per message.
-var readPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
 // attachWebsocket makes conn the session's transport; rd holds what was
 // read from it beyond the frames already handled (the probe's).
@@ -31,7 +26,7 @@ func (s *Session) readWebsocket(conn net.Conn, rd *frameReader) {
 	bp := readPool.Get().(*[]byte)
 	defer readPool.Put(bp)
 	chunk := (*bp)[:cap(*bp)]
-	for {
+	for s.waitInbound(rd.held() + len(chunk)) {
 		n, err := conn.Read(chunk)
 		if n > 0 && !s.feedFrames(rd, chunk[:n]) {
 			return
@@ -82,7 +77,7 @@ func (s *Session) pollRead() {
 // readDry reads and parses until the socket is empty; false once the
 // session is ending.
 func (s *Session) readDry(conn net.Conn, rd *frameReader, chunk []byte) bool {
-	for {
+	for s.waitInbound(rd.held() + len(chunk)) {
 		n, wouldBlock, err := readNow(conn, chunk)
 		switch {
 		case n > 0:
@@ -100,6 +95,7 @@ func (s *Session) readDry(conn net.Conn, rd *frameReader, chunk []byte) bool {
 			return false
 		}
 	}
+	return false
 }
 
 // Why frame handling stopped, besides protocol errors.
@@ -152,13 +148,12 @@ func (s *Session) onFrame(op byte, payload []byte) error {
 	if op == opText && !utf8.Valid(payload) {
 		return fmt.Errorf("%w: text frame is not UTF-8", ErrParse)
 	}
-	bp := readPool.Get().(*[]byte)
-	*bp = append((*bp)[:0], payload...)
+	bp := messageBuffer(payload)
 	p := Packet{Type: Message, Data: *bp, Binary: true}
 	if op == opText {
 		var err error
 		if p, err = DecodePacket(*bp); err != nil || p.Binary {
-			readPool.Put(bp)
+			putMessageBuffer(bp)
 			return fmt.Errorf("%w: bad text packet", ErrParse)
 		}
 	}
@@ -263,128 +258,4 @@ func appendFrameHeader(dst []byte, opcode, n int) []byte {
 func appendCloseFrame(dst []byte, code int) []byte {
 	dst = appendFrameHeader(dst, opClose, 2)
 	return binary.BigEndian.AppendUint16(dst, uint16(code))
-}
-
-// handleUpgrade accepts a websocket for a session on polling and runs the
-// probe: 2probe → 3probe, then 5 switches the session to the websocket.
-func (s *Session) handleUpgrade(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	busy := s.transport != transportPolling || s.upgrading || s.state != stateOpen ||
-		!s.srv.opts.allows(transportWebsocket)
-	s.mu.Unlock()
-	if busy {
-		errBadRequest.write(w)
-		return
-	}
-	wc, err := s.srv.upgrader.Upgrade(w, r, nil)
-	if err != nil {
-		return
-	}
-	conn := wc.NetConn() // gorilla did the handshake; frames are ours
-	s.mu.Lock()
-	if s.probeConn != nil || s.state != stateOpen {
-		s.mu.Unlock()
-		conn.Close()
-		return
-	}
-	s.probeConn = conn
-	s.mu.Unlock()
-	go s.probe(conn)
-}
-
-// probe runs the upgrade on a new websocket: 2probe is answered 3probe
-// (the held GET is released with a noop), then 5 makes the websocket the
-// session's transport and this goroutine its reader. Anything else, or no
-// 5 within UpgradeTimeout, drops the websocket; the session stays on
-// polling.
-func (s *Session) probe(conn net.Conn) {
-	conn.SetReadDeadline(time.Now().Add(s.srv.opts.UpgradeTimeout))
-	rd := &frameReader{limit: s.srv.opts.MaxPayload}
-	phase := 0 // 0: want 2probe, 1: want 5, 2: upgraded
-	step := func(op byte, payload []byte) error {
-		if phase == 2 {
-			return s.onFrame(op, payload)
-		}
-		switch {
-		case op == opPing:
-			conn.Write(append(appendFrameHeader(nil, opPong, len(payload)), payload...))
-			return nil
-		case op == opPong:
-			return nil
-		case op != opText:
-		case phase == 0 && string(payload) == "2probe":
-			phase = 1
-			return s.probed(conn)
-		case phase == 1 && string(payload) == "5":
-			phase = 2
-			return s.upgraded(conn, rd)
-		}
-		return errFrame
-	}
-	bp := readPool.Get().(*[]byte)
-	defer readPool.Put(bp)
-	chunk := (*bp)[:cap(*bp)]
-	for phase < 2 {
-		n, err := conn.Read(chunk)
-		if n > 0 {
-			if ferr := rd.feed(chunk[:n], step); ferr != nil {
-				if phase < 2 {
-					s.endProbe(conn)
-				} else {
-					s.frameError(ferr)
-				}
-				return
-			}
-		}
-		if err != nil && phase < 2 {
-			s.endProbe(conn)
-			return
-		}
-	}
-	s.srv.startReading(s, conn, rd, true)
-}
-
-// probed answers 2probe and releases the held GET.
-func (s *Session) probed(conn net.Conn) error {
-	conn.SetWriteDeadline(time.Now().Add(s.srv.opts.UpgradeTimeout))
-	_, err := conn.Write(appendFrame(nil, Packet{Type: Pong, Data: []byte("probe")}))
-	conn.SetWriteDeadline(time.Time{})
-	if err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.state != stateOpen || s.transport != transportPolling {
-		return errStopped
-	}
-	s.upgrading = true
-	s.wakeGet() // release a pending GET with a noop
-	return nil
-}
-
-// upgraded switches the session to the websocket on 5.
-func (s *Session) upgraded(conn net.Conn, rd *frameReader) error {
-	conn.SetReadDeadline(time.Time{})
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.state != stateOpen {
-		return errStopped
-	}
-	s.upgrading = false
-	s.probeConn = nil
-	s.attachWebsocket(conn, rd)
-	s.kickLocked()
-	s.wakeGet() // a GET still held sees the switch and answers noop
-	return nil
-}
-
-// endProbe drops a failed probe; the session stays on polling.
-func (s *Session) endProbe(conn net.Conn) {
-	s.mu.Lock()
-	if s.probeConn == conn {
-		s.probeConn = nil
-		s.upgrading = false
-	}
-	s.mu.Unlock()
-	conn.Close()
 }

@@ -14,6 +14,7 @@ type Decoder struct {
 	limits  Limits
 	pending *Packet // binary packet waiting for its attachments
 	want    int     // attachment count of pending
+	held    int     // bytes of pending's attachments so far
 	lastNS  string  // last namespace decoded, reused to save an allocation
 }
 
@@ -24,7 +25,7 @@ func NewDecoder(l Limits) *Decoder {
 
 // Reset drops any packet waiting for attachments.
 func (d *Decoder) Reset() {
-	d.pending, d.want = nil, 0
+	d.pending, d.want, d.held = nil, 0, 0
 }
 
 // invalid returns an error wrapping ErrInvalidPacket.
@@ -66,6 +67,10 @@ func (d *Decoder) DecodeBinary(msg []byte) (p *Packet, done bool, err error) {
 	p = d.pending
 	if p == nil {
 		return nil, false, invalid("binary message while no attachment is expected")
+	}
+	if d.held += len(msg); d.held > d.limits.MaxAttachmentBytes {
+		d.Reset()
+		return nil, false, invalid("binary attachments larger than %d bytes in all", d.limits.MaxAttachmentBytes)
 	}
 	b := make([]byte, len(msg))
 	copy(b, msg)

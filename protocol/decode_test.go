@@ -189,6 +189,18 @@ func TestDecoderLimits(t *testing.T) {
 	if _, err := decodeWith(d, `0/ab?query=long,`); err != nil {
 		t.Errorf("namespace of 3 bytes plus query with a limit of 3: %v", err)
 	}
+	d = NewDecoder(Limits{MaxAttachmentBytes: 10})
+	if _, err := decodeWith(d, `52-["a",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]`, make([]byte, 5), make([]byte, 5)); err != nil {
+		t.Errorf("attachments of 10 bytes with a limit of 10: %v", err)
+	}
+	d.DecodeText([]byte(`52-["a",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]`))
+	d.DecodeBinary(make([]byte, 6))
+	if _, _, err := d.DecodeBinary(make([]byte, 5)); !errors.Is(err, ErrInvalidPacket) {
+		t.Errorf("attachments of 11 bytes with a limit of 10: err = %v", err)
+	}
+	if _, err := decodeWith(d, `2["after"]`); err != nil {
+		t.Errorf("the decoder after refusing attachments: %v", err)
+	}
 }
 
 func TestDecoderAttachmentState(t *testing.T) {

@@ -98,6 +98,11 @@ type Limits struct {
 	// The default is 10, as in the Node reference; values above 1<<24
 	// count as 1<<24.
 	MaxAttachments int
+	// MaxAttachmentBytes bounds the bytes of one packet's attachments
+	// together, held while they arrive (default 2,000,000: the engine's
+	// default MaxInboundBytes). With the engine's bound it caps what one
+	// connection's input can hold.
+	MaxAttachmentBytes int
 	// MaxNamespaceLen is the longest namespace name, in bytes, after a
 	// "?query" suffix is stripped. The default is 256.
 	MaxNamespaceLen int
@@ -112,6 +117,9 @@ func (l Limits) withDefaults() Limits {
 		l.MaxAttachments = 10
 	}
 	l.MaxAttachments = min(l.MaxAttachments, maxAttachmentsCap)
+	if l.MaxAttachmentBytes <= 0 {
+		l.MaxAttachmentBytes = 2_000_000
+	}
 	if l.MaxNamespaceLen <= 0 {
 		l.MaxNamespaceLen = 256
 	}
