@@ -88,17 +88,36 @@ func TestOrderingSecondWebsocketClosed(t *testing.T) {
 }
 
 // TestOrderingPollingAfterUpgrade: once the client has sent 5, its next
-// polling request (sent right after, without waiting) gets 400.
+// polling request (sent right after, without waiting) gets 400: after
+// 3probe came back, or with 2probe and 5 sent as soon as the websocket
+// opened.
 func TestOrderingPollingAfterUpgrade(t *testing.T) {
 	const bad = `{"code":3,"message":"Bad request"}`
 	for _, mode := range readerModes {
-		for _, method := range []string{"GET", "POST"} {
-			t.Run(mode.name+"/"+method, func(t *testing.T) {
+		for _, tt := range []struct{ method, stage string }{
+			{"GET", "upgrading"}, {"POST", "upgrading"}, {"GET", "open"}, {"POST", "open"},
+		} {
+			method := tt.method
+			t.Run(mode.name+"/"+method+"/"+tt.stage, func(t *testing.T) {
 				h := newHarness(t, Options{ReaderGoroutines: mode.readers})
-				_, q, c := upgradeTo(t, h, "upgrading")
+				var q string
+				var c *websocket.Conn
+				if tt.stage == "open" {
+					var sid string
+					sid, q = h.session(t)
+					c = dial(t, h, "EIO=4&transport=websocket&sid="+sid)
+					c.WriteMessage(websocket.TextMessage, []byte("2probe"))
+				} else {
+					_, q, c = upgradeTo(t, h, "upgrading")
+				}
 				c.WriteMessage(websocket.TextMessage, []byte("5"))
 				if code, body := h.do(t, method, q, "4late"); code != 400 || body != bad {
 					t.Fatalf("%s right after 5: %d %q, want 400 %s", method, code, body, bad)
+				}
+				if tt.stage == "open" {
+					if _, m := read(t, c); m != "3probe" {
+						t.Fatalf("probe answer %q", m)
+					}
 				}
 				c.WriteMessage(websocket.TextMessage, []byte("4hello"))
 				if _, m := read(t, c); m != "4hello" {

@@ -41,27 +41,43 @@ type upgradeProbe struct {
 // handleUpgrade accepts a websocket for a session on polling and starts
 // the probe. A websocket for a session already upgrading or upgraded
 // completes its handshake and is closed at once, as the reference server
-// does; the session is not disturbed.
+// does; the session is not disturbed. The probe takes its place in the
+// session before the handshake is answered: a polling request the client
+// sends after it saw the 101 waits for the probe's socket and reads it.
 func (s *Session) handleUpgrade(w http.ResponseWriter, r *http.Request) {
 	if !s.srv.opts.allows(transportWebsocket) {
 		errBadRequest.write(w)
 		return
 	}
+	p := &upgradeProbe{rd: frameReader{limit: s.srv.opts.MaxPayload}}
+	p.mu.Lock() // until the connection is attached
+	defer p.mu.Unlock()
+	s.mu.Lock()
+	busy := s.transport != transportPolling || s.probe != nil || s.state != stateOpen
+	if !busy {
+		s.probe = p
+	}
+	s.mu.Unlock()
 	wc, err := s.srv.upgrader.Upgrade(w, r, nil)
-	if err != nil {
-		return // the upgrader answered the request
+	if err != nil { // the upgrader answered the request
+		if !busy {
+			s.endProbe(p)
+		}
+		return
 	}
 	conn := wc.NetConn() // gorilla did the handshake; frames are ours
 	s.mu.Lock()
-	if s.transport != transportPolling || s.probe != nil || s.state != stateOpen {
-		s.mu.Unlock()
+	attached := !busy && s.probe == p && s.state == stateOpen
+	if attached {
+		p.conn = conn
+	}
+	s.mu.Unlock()
+	if !attached {
 		go refuseWebsocket(conn)
 		return
 	}
 	bp := readPool.Get().(*[]byte)
-	p := &upgradeProbe{conn: conn, raw: rawConn(conn), rd: frameReader{limit: s.srv.opts.MaxPayload}, chunk: (*bp)[:cap(*bp)]}
-	s.probe = p
-	s.mu.Unlock()
+	p.raw, p.chunk = rawConn(conn), (*bp)[:cap(*bp)]
 	go s.runProbe(p, bp)
 }
 
@@ -201,13 +217,13 @@ func (s *Session) settleProbe() {
 	s.mu.Lock()
 	p := s.probe
 	s.mu.Unlock()
-	if p == nil || p.raw == nil {
+	if p == nil {
 		return
 	}
-	p.mu.Lock()
-	if p.chunk == nil || p.phase >= probeUpgraded {
+	p.mu.Lock() // waits for a probe's connection being attached
+	if p.raw == nil || p.chunk == nil || p.phase >= probeUpgraded {
 		p.mu.Unlock()
-		return // the probe ended, or its reader has switched the session
+		return // no descriptor to read, the probe ended, or its reader switched the session
 	}
 	var err error
 	if cerr := p.raw.Control(func(fd uintptr) { _, err = s.readProbeNow(p, fd) }); err == nil && cerr != nil {
@@ -264,6 +280,9 @@ func (s *Session) endProbe(p *upgradeProbe) {
 		s.probe = nil
 		s.upgrading = false
 	}
+	conn := p.conn
 	s.mu.Unlock()
-	p.conn.Close()
+	if conn != nil {
+		conn.Close()
+	}
 }
