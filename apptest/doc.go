@@ -4,7 +4,7 @@
 //
 //	a := app.New(app.Options{})
 //	a.Register(&Chat{}, "/chat")
-//	c := apptest.Connect(t, a, "/chat", map[string]any{"token": "t1"})
+//	c := apptest.Connect(t, a, "/chat", &apptest.Options{Auth: map[string]any{"token": "t1"}})
 //	c.Emit("send_message", Message{Room: "lobby", Text: "hi"})
 //	ev, err := c.WaitFor(ctx, "message")
 //

@@ -8,8 +8,8 @@ import (
 	"sync"
 
 	"github.com/socketeer/socketeer/engine"
+	"github.com/socketeer/socketeer/internal/dispatch"
 	"github.com/socketeer/socketeer/protocol"
-	"github.com/socketeer/socketeer/router"
 )
 
 // session is the in-memory Engine.IO session a Client hands to the app:
@@ -25,7 +25,7 @@ type session struct {
 	closed bool
 }
 
-var _ router.Session = (*session)(nil)
+var _ dispatch.Session = (*session)(nil)
 
 func newSession(c *Client, header http.Header, query string) *session {
 	var b [15]byte

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/socketeer/socketeer/internal/inproc"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -179,7 +180,8 @@ func newServerDelayingProbes(t *testing.T, delay time.Duration) *server {
 		srv.mu.Lock()
 		srv.sessions[s.ID()] = s
 		srv.mu.Unlock()
-		return srv.app.Open(s)
+		r, _ := inproc.Open(srv.app, s)
+		return r
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/socket.io/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -90,7 +90,7 @@ func TestSendErrors(t *testing.T) {
 func TestHeldWhileConnecting(t *testing.T) {
 	rt := newRuntime(t, time.Second)
 	c := newFakeConn()
-	s := rt.Connect(c, Handshake{})
+	s := (*Socket)(rt.Connect(c, Handshake{}))
 	s.Join("room")
 	s.Emit("first")
 	Of(rt).To("room").Emit("second")
@@ -98,7 +98,7 @@ func TestHeldWhileConnecting(t *testing.T) {
 	if got := c.events(t); len(got) != 0 {
 		t.Fatalf("sent before Accept: %q", got)
 	}
-	s.Accept()
+	core(s).Accept()
 	s.Emit("third")
 	if got, want := c.events(t), []string{`["first"]`, `["second"]`, `["third"]`}; !slices.Equal(got, want) {
 		t.Errorf("got %q, want %q", got, want)
@@ -181,11 +181,10 @@ func TestBroadcastAllocs(t *testing.T) {
 		t.Skip("allocation counts")
 	}
 	measure := func(n int, emit func(Operator) error, op func(*Runtime) Operator) float64 {
-		rt, _ := benchRoom(t, n)
-		i := 0
-		for id := range rt.sockets { // half the sockets are in "other" too
-			if i++; i%2 == 0 {
-				rt.adapter.Join(id, "other")
+		rt, conns := benchRoom(t, n)
+		for i, c := range conns { // half the sockets are in "other" too
+			if i%2 == 1 {
+				rt.Adapter().Join(c.sock.ID(), "other")
 			}
 		}
 		o := op(rt)

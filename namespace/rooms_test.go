@@ -16,12 +16,13 @@ import (
 
 	"github.com/socketeer/socketeer/adapter"
 	"github.com/socketeer/socketeer/engine"
+	"github.com/socketeer/socketeer/internal/nsrt"
 	"github.com/socketeer/socketeer/protocol"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// fakeConn is a namespace.Conn that records the engine packets it is
+// fakeConn is an nsrt.Conn that records the engine packets it is
 // given. With discard it only counts them. With answer set, it acts as a
 // client that acknowledges every event asking for an ack.
 type fakeConn struct {
@@ -83,7 +84,7 @@ func (c *fakeConn) autoAck(s *Socket, msgs []engine.Packet) {
 	}
 	go func() {
 		if reply := c.answer(name, args); reply != nil {
-			s.HandleAck(p.ID, reply)
+			core(s).HandleAck(p.ID, reply)
 		}
 	}()
 }
@@ -95,7 +96,7 @@ func (c *fakeConn) SendVolatile(packets ...engine.Packet) bool {
 	return c.Send(packets...) == nil
 }
 
-func (c *fakeConn) Disconnect(s *Socket, closeConn bool) {
+func (c *fakeConn) Disconnect(s *nsrt.Socket, closeConn bool) {
 	c.mu.Lock()
 	c.disconnects = append(c.disconnects, closeConn)
 	c.mu.Unlock()
@@ -158,7 +159,7 @@ func (c *fakeConn) reset() {
 // newRuntime returns a runtime of "/" with an in-memory adapter.
 func newRuntime(t testing.TB, ackTimeout time.Duration) *Runtime {
 	t.Helper()
-	rt, err := NewRuntime("/", RuntimeOptions{AckTimeout: ackTimeout})
+	rt, err := nsrt.New("/", nsrt.Options{AckTimeout: ackTimeout})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,11 +175,11 @@ func connect(t testing.TB, rt *Runtime, rooms ...string) (*Socket, *fakeConn) {
 
 func connectConn(rt *Runtime, c *fakeConn, rooms ...string) (*Socket, *fakeConn) {
 	r := httptest.NewRequest("GET", "/socket.io/?EIO=4&transport=websocket&room=x", nil)
-	s := rt.Connect(c, NewHandshake(r, nil))
+	s := (*Socket)(rt.Connect(c, Handshake{Header: r.Header, Query: r.URL.Query(), Address: r.RemoteAddr}))
 	c.mu.Lock()
 	c.sock = s
 	c.mu.Unlock()
-	s.Accept()
+	core(s).Accept()
 	s.Join(rooms...)
 	return s, c
 }

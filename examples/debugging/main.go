@@ -44,11 +44,8 @@ func (sh *Shop) OnCrash(s *namespace.Socket) error {
 }
 
 func main() {
-	a := app.New(app.Options{})
+	a := app.New(app.Options{Debug: true}) // trace to stderr
 	if err := a.Register(&Shop{}, "/"); err != nil {
-		log.Fatal(err)
-	}
-	if err := a.Debug(true); err != nil { // trace to stderr
 		log.Fatal(err)
 	}
 	addr := "127.0.0.1:5000"

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/socketeer/socketeer/internal/inproc"
 	"io"
 	"net"
 	"net/http"
@@ -213,7 +214,7 @@ func TestOversizedWebsocketMessage(t *testing.T) {
 			if elapsed > 3*time.Second {
 				t.Errorf("closed after %s, want at once", elapsed)
 			}
-			if !eventually(5*time.Second, func() bool { return s.app.Engine().Len() == 0 }) {
+			if !eventually(5*time.Second, func() bool { return inproc.Sessions(s.app) == 0 }) {
 				t.Errorf("session still open")
 			}
 		})

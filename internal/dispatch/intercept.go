@@ -1,0 +1,80 @@
+package dispatch
+
+import (
+	"github.com/socketeer/socketeer/internal/trace"
+	"github.com/socketeer/socketeer/protocol"
+)
+
+// Intercept lets acknowledgements overtake the event queue: the session's
+// reader calls it for every message before queueing it, and a plain ACK
+// packet is delivered at once. A handler that waits for the ack of an emit
+// to its own socket (EmitWithAck) then gets it while it still runs, as in
+// Node's socket.io. Every other packet is left to OnMessage, in order.
+//
+// The reader follows binary packets to know which binary messages are
+// attachments: an ACK text packet that arrives while attachments are owed
+// is a protocol error, which OnMessage reports.
+func (c *client) Intercept(data []byte, binary bool) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if binary {
+		if c.attachmentsAhead > 0 {
+			c.attachmentsAhead--
+		}
+		return false
+	}
+	if len(data) == 0 {
+		return false
+	}
+	switch data[0] {
+	case '5', '6':
+		c.attachmentsAhead = attachmentCount(data)
+		return false
+	case '3':
+		if c.attachmentsAhead > 0 {
+			return false
+		}
+	default:
+		return false
+	}
+	if c.ackDec == nil {
+		c.ackDec = protocol.NewDecoder(c.r.opts.Limits)
+	}
+	p, done, err := c.ackDec.DecodeText(data)
+	if err != nil || !done {
+		c.ackDec.Reset()
+		return false // OnMessage decodes it again and reports the error
+	}
+	s := c.sockets.get(p.Namespace)
+	if s == nil {
+		return false
+	}
+	args, err := protocol.SplitArray(p.Data)
+	if err != nil {
+		return false
+	}
+	if tr := c.r.opts.Tracer; tr != nil {
+		tr.Packet(&trace.Packet{Dir: trace.In, EngineID: c.sess.ID(), SocketID: s.ID(),
+			Namespace: p.Namespace, Kind: p.Type.String(), AckID: p.ID, Args: p.Data})
+	}
+	s.HandleAck(p.ID, args)
+	return true
+}
+
+// attachmentCount reads the attachment count of a BINARY_EVENT or
+// BINARY_ACK text packet ("51-..."); 0 when it is malformed, which the
+// decoder then reports.
+func attachmentCount(data []byte) int {
+	n := 0
+	for i := 1; i < len(data) && i < 10; i++ {
+		c := data[i]
+		if c == '-' {
+			return n
+		}
+		if c < '0' || c > '9' {
+			return 0
+		}
+		n = n*10 + int(c-'0')
+	}
+	return 0
+}
