@@ -21,30 +21,48 @@ import (
 // Errors wrap ErrInvalidPacket.
 func InlineAttachments(data json.RawMessage, attachments [][]byte) (json.RawMessage, error) {
 	w := inliner{scanner: scanner{data: data}, atts: attachments}
-	if len(attachments) > 0 {
-		w.used = make([]bool, len(attachments))
+	if err := w.run(); err != nil {
+		return nil, err
 	}
-	i := w.walk(skipSpace(data, 0))
+	if w.out == nil {
+		return clone(data), nil
+	}
+	return append(w.out, data[w.from:]...), nil
+}
+
+// checkAttachments reports what InlineAttachments would, without building
+// the result: the Decoder checks a binary packet's placeholders with it
+// once the attachments are in.
+func checkAttachments(data json.RawMessage, attachments [][]byte) error {
+	w := inliner{scanner: scanner{data: data}, atts: attachments, check: true}
+	return w.run()
+}
+
+// run walks the whole of w.data and returns the first problem.
+func (w *inliner) run() error {
+	if len(w.atts) > 0 {
+		w.used = make([]bool, len(w.atts))
+	}
+	i := w.walk(skipSpace(w.data, 0))
 	if i >= 0 {
-		if i = skipSpace(data, i); i != len(data) {
+		if i = skipSpace(w.data, i); i != len(w.data) {
 			w.fail(i, "unexpected data after the JSON value")
 		}
 	}
 	switch {
 	case w.err != "":
-		return nil, invalid("payload is not valid JSON: %s at offset %d", w.err, w.errAt)
+		return invalid("payload is not valid JSON: %s at offset %d", w.err, w.errAt)
 	case w.pending != nil:
-		return nil, w.pending
-	case w.out == nil:
-		return clone(data), nil
+		return w.pending
 	}
-	return append(w.out, data[w.from:]...), nil
+	return nil
 }
 
 // inliner copies JSON text, replacing placeholders. Output is written
 // lazily: data[from:] has not been copied to out yet.
 type inliner struct {
 	scanner
+	check   bool // only check the placeholders, build no output
 	atts    [][]byte
 	out     []byte
 	from    int
@@ -177,6 +195,10 @@ func (w *inliner) endObject(o *objectState, end int) int {
 		}
 		return end
 	}
+	w.log = append(w.log, n)
+	if w.check {
+		return end
+	}
 	if w.out == nil {
 		w.out = make([]byte, 0, w.sizeHint())
 	}
@@ -187,7 +209,6 @@ func (w *inliner) endObject(o *objectState, end int) int {
 	}
 	w.out = appendBase64(w.out, w.atts[n])
 	w.from = end
-	w.log = append(w.log, n)
 	return end
 }
 

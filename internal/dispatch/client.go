@@ -32,8 +32,7 @@ type client struct {
 	deadline *time.Timer
 
 	// Read-ahead state of Intercept, which the session's reader calls.
-	attachmentsAhead int               // binary messages still owed to a read-ahead packet
-	ackDec           *protocol.Decoder // decodes intercepted ACK packets
+	attachmentsAhead int // binary messages still owed to a read-ahead packet
 }
 
 var (

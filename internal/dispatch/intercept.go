@@ -23,27 +23,13 @@ func (c *client) Intercept(data []byte, binary bool) bool {
 		}
 		return false
 	}
-	if len(data) == 0 {
-		return false
+	if c.attachmentsAhead > 0 {
+		return false // the Decoder reports a text message among attachments
 	}
-	switch data[0] {
-	case '5', '6':
-		c.attachmentsAhead = attachmentCount(data)
+	p, n := protocol.PeekText(data, c.r.opts.Limits)
+	c.attachmentsAhead = n
+	if p == nil {
 		return false
-	case '3':
-		if c.attachmentsAhead > 0 {
-			return false
-		}
-	default:
-		return false
-	}
-	if c.ackDec == nil {
-		c.ackDec = protocol.NewDecoder(c.r.opts.Limits)
-	}
-	p, done, err := c.ackDec.DecodeText(data)
-	if err != nil || !done {
-		c.ackDec.Reset()
-		return false // OnMessage decodes it again and reports the error
 	}
 	s := c.sockets.get(p.Namespace)
 	if s == nil {
@@ -59,22 +45,4 @@ func (c *client) Intercept(data []byte, binary bool) bool {
 	}
 	s.HandleAck(p.ID, args)
 	return true
-}
-
-// attachmentCount reads the attachment count of a BINARY_EVENT or
-// BINARY_ACK text packet ("51-..."); 0 when it is malformed, which the
-// decoder then reports.
-func attachmentCount(data []byte) int {
-	n := 0
-	for i := 1; i < len(data) && i < 10; i++ {
-		c := data[i]
-		if c == '-' {
-			return n
-		}
-		if c < '0' || c > '9' {
-			return 0
-		}
-		n = n*10 + int(c-'0')
-	}
-	return 0
 }
