@@ -9,7 +9,8 @@ import (
 // collecting the binary attachments of BinaryEvent and BinaryAck packets.
 //
 // A Decoder is not safe for concurrent use: each connection has its own,
-// used by the connection's reader goroutine.
+// used by whatever handles the connection's messages one at a time (the
+// session's dispatcher, in the server).
 type Decoder struct {
 	limits  Limits
 	pending *Packet // binary packet waiting for its attachments

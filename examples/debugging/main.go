@@ -6,8 +6,8 @@
 //	go run ./examples/debugging        # 127.0.0.1:5000 (or $PORT)
 //	NODE_PATH=interop/node_modules node examples/debugging/client.js
 //
-// Any app switches the tracer on with a.Debug(true), app.Options{Debug:
-// true} or the environment variable SOCKETEER_DEBUG=1.
+// Any app switches the tracer on with app.Options{Debug: true} or the
+// environment variable SOCKETEER_DEBUG=1.
 package main
 
 import (

@@ -220,8 +220,8 @@ func (e *Errors) OnError(s *namespace.Socket, event string, err error) any {
 
 // NewApp registers every namespace above: the test serves it.
 func NewApp() (*app.App, error) {
+	// The app's error handler serves namespaces without an OnError (in NewApp).
 	a := app.New(app.Options{
-		// The app's error handler serves namespaces without an OnError.
 		OnError: func(s *namespace.Socket, event string, err error) any {
 			return errors.Wire(err, false)
 		},

@@ -16,9 +16,10 @@ import (
 )
 
 // client is one client connection: an Engine.IO session multiplexing the
-// sockets of several namespaces. It receives the session's messages (one
-// at a time, from the session's reader) and is the namespace.Conn its
-// sockets write to.
+// sockets of several namespaces. It receives the session's messages in
+// OnMessage, one at a time from the session's dispatcher, while the
+// session's reader calls Intercept to let acknowledgements through first;
+// and it is the nsrt.Conn its sockets write to.
 type client struct {
 	r    *Router
 	sess Session

@@ -13,9 +13,12 @@ import (
 	"github.com/socketeer/socketeer/protocol"
 )
 
-// event dispatches one EVENT packet to its handler, in the reader's
-// goroutine, so that the events of a socket are handled in order and read
-// no faster than they are handled.
+// event dispatches one EVENT packet to its handler. It runs in OnMessage,
+// on the session's dispatcher (one pooled goroutine at a time per
+// connection, fed by the reader through a bounded inbox), so the events of
+// a socket are handled in order and a connection is read no further ahead
+// than the inbox holds. name and args are the packet's, split once by
+// handle.
 func (c *client) event(s *nsrt.Socket, p *protocol.Packet, name string, args []json.RawMessage) {
 	rt := c.r.namespaces[p.Namespace]
 	ev := router.Event{Namespace: p.Namespace, Name: name, Args: args, Attachments: p.Attachments, AckID: p.ID}
