@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"sync"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/socketeer/socketeer/engine"
 	"github.com/socketeer/socketeer/errors"
 	"github.com/socketeer/socketeer/internal/inproc"
+	"github.com/socketeer/socketeer/internal/memsession"
 	"github.com/socketeer/socketeer/namespace"
 	"github.com/socketeer/socketeer/protocol"
 )
@@ -95,7 +97,7 @@ const (
 type Client struct {
 	nsp  string
 	cfg  Options
-	sess *session
+	sess *memsession.Session
 	recv engine.Receiver
 
 	in      sync.Mutex // one OnMessage at a time, as the engine guarantees
@@ -137,7 +139,15 @@ func NewClient(a *app.App, nsp string, o *Options) (*Client, error) {
 	if len(cfg.Query) > 0 {
 		q = "&" + cfg.Query.Encode()
 	}
-	c.sess = newSession(c, cfg.Header, q)
+	req := httptest.NewRequest(http.MethodGet, "/socket.io/?EIO=4&transport=websocket"+q, nil)
+	req.RemoteAddr = "pipe"
+	for k, vs := range cfg.Header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	c.sess = memsession.New(memsession.Options{Request: req, OnPacket: c.receive, OnInvalid: c.fail,
+		OnClose: func() { c.closeSession(engine.ReasonForcedServerSide) }})
 	recv, ok := inproc.Open(a, c.sess)
 	if !ok {
 		return nil, fmt.Errorf("%w: apptest: not an app", errors.ErrUnknownNamespace)
@@ -318,7 +328,7 @@ func (c *Client) Close() {
 
 // closeSession ends the session once, telling the server why.
 func (c *Client) closeSession(reason string) {
-	if !c.sess.markClosed() {
+	if !c.sess.MarkClosed() {
 		return
 	}
 	c.setGone()
@@ -349,12 +359,12 @@ func (c *Client) write(p *protocol.Packet) error {
 	text := protocol.AppendPacket(nil, p)
 	// Acks overtake the event queue, as on a real connection: a handler
 	// may be waiting for this one (EmitWithAck to its own socket).
-	if ic, ok := c.recv.(engine.Interceptor); ok && p.Type == protocol.Ack && !c.sess.isClosed() && ic.Intercept(text, false) {
+	if ic, ok := c.recv.(engine.Interceptor); ok && p.Type == protocol.Ack && !c.sess.Closed() && ic.Intercept(text, false) {
 		return nil
 	}
 	c.in.Lock()
 	defer c.in.Unlock()
-	if c.sess.isClosed() {
+	if c.sess.Closed() {
 		return fmt.Errorf("%w: connection closed", ErrDisconnected)
 	}
 	c.recv.OnMessage(text, false)

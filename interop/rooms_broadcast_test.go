@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/socketeer/socketeer/internal/inproc"
 	"net/http/httptest"
 	"reflect"
 	"slices"
@@ -16,6 +15,7 @@ import (
 	"github.com/socketeer/socketeer/adapter"
 	"github.com/socketeer/socketeer/app"
 	"github.com/socketeer/socketeer/errors"
+	"github.com/socketeer/socketeer/internal/inproc"
 	"github.com/socketeer/socketeer/internal/testenv"
 	"github.com/socketeer/socketeer/namespace"
 )

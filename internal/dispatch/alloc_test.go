@@ -1,12 +1,12 @@
 package dispatch_test
 
 import (
-	"github.com/socketeer/socketeer/internal/dispatch"
-	"github.com/socketeer/socketeer/internal/trace"
 	"io"
 	"testing"
 
 	"github.com/socketeer/socketeer/debug"
+	"github.com/socketeer/socketeer/internal/dispatch"
+	"github.com/socketeer/socketeer/internal/trace"
 )
 
 // Allocation bounds of one EVENT with an ack through the router, decode to
@@ -31,10 +31,10 @@ const (
 
 func allocsPerEvent(t *testing.T, msg []byte, o dispatch.Options) float64 {
 	h := newHarness(t, &benchNS{}, o, true)
-	before := h.sess.sent.Load()
+	before := h.sess.Sent()
 	n := testing.AllocsPerRun(200, func() { h.recv.OnMessage(msg, false) })
-	if h.sess.sent.Load()-before < 200 {
-		t.Fatalf("only %d acks were sent", h.sess.sent.Load()-before)
+	if h.sess.Sent()-before < 200 {
+		t.Fatalf("only %d acks were sent", h.sess.Sent()-before)
 	}
 	return n
 }

@@ -1,12 +1,12 @@
 package dispatch_test
 
 import (
-	"github.com/socketeer/socketeer/internal/dispatch"
-	"github.com/socketeer/socketeer/internal/trace"
 	"io"
 	"testing"
 
 	"github.com/socketeer/socketeer/debug"
+	"github.com/socketeer/socketeer/internal/dispatch"
+	"github.com/socketeer/socketeer/internal/trace"
 )
 
 // benchNS has one handler per dispatch path measured.
@@ -32,14 +32,14 @@ var (
 // handed to the session, n times.
 func benchDispatch(b *testing.B, msg []byte, o dispatch.Options) {
 	h := newHarness(b, &benchNS{}, o, true)
-	before := h.sess.sent.Load()
+	before := h.sess.Sent()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
 		h.recv.OnMessage(msg, false)
 	}
 	b.StopTimer()
-	if acks := h.sess.sent.Load() - before; acks < int64(b.N) {
+	if acks := h.sess.Sent() - before; acks < int64(b.N) {
 		b.Fatalf("%d acks for %d events", acks, b.N)
 	}
 }

@@ -2,17 +2,17 @@ package dispatch
 
 import (
 	"encoding/json"
-	"github.com/socketeer/socketeer/adapter"
-	"github.com/socketeer/socketeer/router"
 	"net/http"
 	"sync"
 	"time"
 
+	"github.com/socketeer/socketeer/adapter"
 	"github.com/socketeer/socketeer/engine"
 	"github.com/socketeer/socketeer/errors"
 	"github.com/socketeer/socketeer/internal/nsrt"
 	"github.com/socketeer/socketeer/internal/trace"
 	"github.com/socketeer/socketeer/protocol"
+	"github.com/socketeer/socketeer/router"
 )
 
 // client is one client connection: an Engine.IO session multiplexing the

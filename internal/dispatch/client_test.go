@@ -1,11 +1,11 @@
 package dispatch_test
 
 import (
-	"github.com/socketeer/socketeer/internal/dispatch"
 	"testing"
 	"time"
 
 	"github.com/socketeer/socketeer/engine"
+	"github.com/socketeer/socketeer/internal/dispatch"
 	"github.com/socketeer/socketeer/namespace"
 	"github.com/socketeer/socketeer/protocol"
 )
@@ -23,7 +23,7 @@ func (g *greeter) OnConnect(s *sock) error {
 
 func TestEmitsFromOnConnectFollowTheReply(t *testing.T) {
 	h := newHarness(t, &greeter{}, dispatch.Options{}, false)
-	got := h.sess.packets(t)
+	got := packets(t, h.sess)
 	if len(got) != 3 {
 		t.Fatalf("got %d packets, want 3", len(got))
 	}
@@ -44,7 +44,7 @@ func TestConnectTimeout(t *testing.T) {
 	recv := r.Open(sess)
 	defer recv.OnClose(engine.ReasonTransportClose)
 	deadline := time.Now().Add(2 * time.Second)
-	for !sess.closed.Load() {
+	for !sess.Closed() {
 		if time.Now().After(deadline) {
 			t.Fatal("a connection that joined no namespace was not closed")
 		}
@@ -62,7 +62,7 @@ func TestProtocolViolationsClose(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, &greeter{}, dispatch.Options{Logf: func(string, ...any) {}}, true)
 			h.recv.OnMessage([]byte(tt.msg), false)
-			if !h.sess.closed.Load() {
+			if !h.sess.Closed() {
 				t.Errorf("%q did not close the connection", tt.msg)
 			}
 		})

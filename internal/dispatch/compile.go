@@ -4,12 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/socketeer/socketeer/router"
 	"reflect"
 
 	"github.com/socketeer/socketeer/errors"
 	"github.com/socketeer/socketeer/namespace"
 	"github.com/socketeer/socketeer/protocol"
+	"github.com/socketeer/socketeer/router"
 )
 
 // handler is one compiled handler method.

@@ -3,7 +3,6 @@ package dispatch_test
 import (
 	"context"
 	"encoding/json"
-	"github.com/socketeer/socketeer/internal/dispatch"
 	"io"
 	"reflect"
 	"slices"
@@ -11,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/socketeer/socketeer/errors"
+	"github.com/socketeer/socketeer/internal/dispatch"
 	"github.com/socketeer/socketeer/namespace"
 	"github.com/socketeer/socketeer/router"
 )

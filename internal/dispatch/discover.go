@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/socketeer/socketeer/router"
 	"reflect"
 	"strings"
 	"unicode"
@@ -12,6 +11,7 @@ import (
 	"github.com/socketeer/socketeer/errors"
 	"github.com/socketeer/socketeer/namespace"
 	"github.com/socketeer/socketeer/protocol"
+	"github.com/socketeer/socketeer/router"
 )
 
 // Types compared by identity when checking handler signatures.

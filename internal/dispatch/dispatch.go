@@ -3,7 +3,6 @@ package dispatch
 import (
 	"context"
 	"encoding/json"
-	"github.com/socketeer/socketeer/router"
 	"runtime/debug"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/socketeer/socketeer/internal/nsrt"
 	"github.com/socketeer/socketeer/namespace"
 	"github.com/socketeer/socketeer/protocol"
+	"github.com/socketeer/socketeer/router"
 )
 
 // event dispatches one EVENT packet to its handler. It runs in OnMessage,

@@ -4,11 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/socketeer/socketeer/router"
 	"reflect"
 
 	"github.com/socketeer/socketeer/errors"
 	"github.com/socketeer/socketeer/namespace"
+	"github.com/socketeer/socketeer/router"
 )
 
 type socket = namespace.Socket

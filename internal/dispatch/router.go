@@ -2,7 +2,6 @@ package dispatch
 
 import (
 	"fmt"
-	"github.com/socketeer/socketeer/router"
 	"net/http"
 	"sync"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/socketeer/socketeer/internal/trace"
 	"github.com/socketeer/socketeer/namespace"
 	"github.com/socketeer/socketeer/protocol"
+	"github.com/socketeer/socketeer/router"
 )
 
 // Session is the Engine.IO session of a client connection.

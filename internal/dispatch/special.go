@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/socketeer/socketeer/router"
 	"reflect"
 
 	"github.com/socketeer/socketeer/namespace"
+	"github.com/socketeer/socketeer/router"
 )
 
 const allowedConnect = "allowed: func([ctx context.Context,] s *namespace.Socket[, auth T]) [error]"

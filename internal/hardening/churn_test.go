@@ -1,7 +1,6 @@
 package hardening
 
 import (
-	"github.com/socketeer/socketeer/internal/inproc"
 	"runtime"
 	"sync"
 	"testing"
@@ -10,6 +9,7 @@ import (
 	"github.com/socketeer/socketeer/adapter"
 	"github.com/socketeer/socketeer/app"
 	"github.com/socketeer/socketeer/engine"
+	"github.com/socketeer/socketeer/internal/inproc"
 )
 
 // residue is what a server holds besides its idle state.

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/socketeer/socketeer/internal/inproc"
 	"io"
 	"net"
 	"net/http"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/socketeer/socketeer/app"
 	"github.com/socketeer/socketeer/engine"
+	"github.com/socketeer/socketeer/internal/inproc"
 )
 
 const (
