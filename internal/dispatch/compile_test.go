@@ -47,6 +47,7 @@ type (
 	okErrorMap   struct{}
 	okAny        struct{}
 	okAnyCtx     struct{}
+	okServerSide struct{}
 	okNotHandler struct{}
 	okValueRecv  struct{}
 )
@@ -74,6 +75,8 @@ func (*okError) OnError(s *sock, event string, err error)                      {
 func (*okErrorAny) OnError(s *sock, event string, err error) any               { return nil }
 func (*okErrorMap) OnError(s *sock, event string, err error) map[string]string { return nil }
 func (*okAny) OnAny(s *sock, event string, args []json.RawMessage)             {}
+func (*okServerSide) OnServerSideEmit(event string, args []json.RawMessage)    {}
+
 func (*okAnyCtx) OnAny(ctx context.Context, s *sock, event string, args []json.RawMessage) error {
 	return nil
 }
@@ -110,6 +113,7 @@ func TestCompileAllowed(t *testing.T) {
 		{&okErrorMap{}, nil},
 		{&okAny{}, nil},
 		{&okAnyCtx{}, nil},
+		{&okServerSide{}, nil},
 		{&okNotHandler{}, nil},
 		{&okValueRecv{}, []string{"ping"}},
 	}
@@ -149,6 +153,7 @@ type (
 	badErrorTwo     struct{}
 	badAny          struct{}
 	badAnyTypes     struct{}
+	badServerSide   struct{}
 	badComplex      struct{}
 	badReservedName struct{}
 	badMapsReserved struct{}
@@ -171,11 +176,13 @@ func (*badDisconnect) OnDisconnect(s *sock, code int)                    {}
 func (*badDiscResult) OnDisconnect(s *sock) error                        { return nil }
 func (*badError) OnError(s *sock, err error)                             {}
 func (*badErrorTwo) OnError(s *sock, event string, err error) (a, b int) { return 0, 0 }
-func (*badAny) OnAny(s *sock, event string)                              {}
-func (*badAnyTypes) OnAny(s *sock, event string, args []any)             {}
-func (*badComplex) OnPing(s *sock, c complex128)                         {}
-func (*badReservedName) OnConnectError(s *sock)                          {}
-func (*badMapsReserved) OnPing(s *sock)                                  {}
+func (*badServerSide) OnServerSideEmit(s *sock, event string)            {}
+
+func (*badAny) OnAny(s *sock, event string)                  {}
+func (*badAnyTypes) OnAny(s *sock, event string, args []any) {}
+func (*badComplex) OnPing(s *sock, c complex128)             {}
+func (*badReservedName) OnConnectError(s *sock)              {}
+func (*badMapsReserved) OnPing(s *sock)                      {}
 func (*badMapsReserved) EventNames() map[string]string {
 	return map[string]string{"OnPing": "disconnect"}
 }
@@ -212,6 +219,7 @@ func TestCompileRefused(t *testing.T) {
 		{&badErrorTwo{}, []string{"badErrorTwo.OnError", onError}},
 		{&badAny{}, []string{"badAny.OnAny has signature func(*namespace.Socket, string)", "must take the event name and the raw args", onAny}},
 		{&badAnyTypes{}, []string{"badAnyTypes.OnAny", "must take the event name and the raw args", onAny}},
+		{&badServerSide{}, []string{"badServerSide.OnServerSideEmit has signature func(*namespace.Socket, string)", "func(event string, args []json.RawMessage)"}},
 		{&badReservedName{}, []string{`badReservedName.OnConnectError handles "connect_error"`, "reserved by Socket.IO", "EventNames"}},
 		{&badMapsReserved{}, []string{`badMapsReserved.OnPing handles "disconnect"`, "reserved by Socket.IO"}},
 	}
