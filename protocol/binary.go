@@ -85,33 +85,7 @@ func (w *inliner) walk(i int) int {
 }
 
 // walkArray is scanner.array with walk for the elements.
-func (w *inliner) walkArray(i int) int {
-	if !w.enter(i) {
-		return -1
-	}
-	d := w.data
-	if i = skipSpace(d, i+1); i < len(d) && d[i] == ']' {
-		w.depth--
-		return i + 1
-	}
-	for {
-		if i = w.walk(i); i < 0 {
-			return -1
-		}
-		if i = skipSpace(d, i); i >= len(d) {
-			return w.fail(i, "unterminated array")
-		}
-		switch d[i] {
-		case ',':
-			i = skipSpace(d, i+1)
-		case ']':
-			w.depth--
-			return i + 1
-		default:
-			return w.fail(i, "expected ',' or ']' in array")
-		}
-	}
-}
+func (w *inliner) walkArray(i int) int { return w.list(i, ']', "array", w.walk) }
 
 // objectState is what walkObject learns about one object.
 type objectState struct {
@@ -125,31 +99,13 @@ type objectState struct {
 // walkObject is scanner.object with walk for the values; at the end it
 // replaces the object if it is a placeholder.
 func (w *inliner) walkObject(i int) int {
-	if !w.enter(i) {
-		return -1
-	}
 	o := objectState{start: i, virt: len(w.out) + i - w.from, mark: len(w.log), saved: w.pending}
 	w.pending = nil
-	d := w.data
-	if i = skipSpace(d, i+1); i < len(d) && d[i] == '}' {
-		return w.endObject(&o, i+1)
+	end := w.list(i, '}', "object", func(j int) int { return w.walkMember(&o, j) })
+	if end < 0 {
+		return -1
 	}
-	for {
-		if i = w.walkMember(&o, i); i < 0 {
-			return -1
-		}
-		if i = skipSpace(d, i); i >= len(d) {
-			return w.fail(i, "unterminated object")
-		}
-		switch d[i] {
-		case ',':
-			i = skipSpace(d, i+1)
-		case '}':
-			return w.endObject(&o, i+1)
-		default:
-			return w.fail(i, "expected ',' or '}' in object")
-		}
-	}
+	return w.endObject(&o, end)
 }
 
 // walkMember walks `"key" : value` at i, noting the placeholder members.
@@ -175,7 +131,6 @@ func (w *inliner) walkMember(o *objectState, i int) int {
 
 // endObject finishes the object ending before end.
 func (w *inliner) endObject(o *objectState, end int) int {
-	w.depth--
 	if !o.isPH {
 		if o.saved != nil {
 			w.pending = o.saved
