@@ -40,8 +40,9 @@ type Options struct {
 // Session is an in-memory Engine.IO session. Its methods are safe for
 // concurrent use.
 type Session struct {
-	o    Options
-	sent atomic.Int64
+	sent      atomic.Int64
+	countOnly bool // neither kept nor decoded: Send only counts
+	o         Options
 	// Busy makes SendVolatile refuse packets while set, as a session
 	// whose queue is full does.
 	Busy atomic.Bool
@@ -63,7 +64,7 @@ func New(o Options) *Session {
 		o.Request = httptest.NewRequest(http.MethodGet, "/socket.io/?EIO=4&transport=websocket", nil)
 		o.Request.RemoteAddr = "pipe"
 	}
-	return &Session{o: o, dec: protocol.NewDecoder(protocol.Limits{})}
+	return &Session{o: o, countOnly: !o.Keep && o.OnPacket == nil, dec: protocol.NewDecoder(protocol.Limits{})}
 }
 
 // ID returns the session id.
@@ -77,7 +78,7 @@ func (s *Session) Request() *http.Request { return s.o.Request }
 // Options.OnPacket. It fails with engine.ErrClosed once the session closed.
 func (s *Session) Send(packets ...engine.Packet) error {
 	s.sent.Add(int64(len(packets)))
-	if !s.o.Keep && s.o.OnPacket == nil {
+	if s.countOnly {
 		return nil
 	}
 	s.mu.Lock()
