@@ -15,15 +15,16 @@ func PeekText(msg []byte, l Limits) (ack *Packet, attachments int) {
 	if len(msg) == 0 {
 		return nil, 0
 	}
-	d := Decoder{limits: l.withDefaults()}
 	switch PacketType(msg[0] - '0') {
 	case BinaryEvent, BinaryAck:
+		d := Decoder{limits: l.withDefaults()}
 		n, _, err := d.count(msg, 1)
 		if err != nil {
 			return nil, 0
 		}
 		return nil, n
 	case Ack:
+		d := Decoder{limits: l.withDefaults()}
 		p, done, err := d.DecodeText(msg)
 		if err != nil || !done {
 			return nil, 0
