@@ -3,8 +3,10 @@ package namespace
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
+	"github.com/socketeer/socketeer/errors"
 	"github.com/socketeer/socketeer/internal/nsrt"
 )
 
@@ -129,7 +131,7 @@ func (n *Namespace) ServerSideEmit(event string, args ...any) error {
 	for i, a := range args {
 		b, err := json.Marshal(a)
 		if err != nil {
-			return err
+			return fmt.Errorf("%w: args of %q: %w", errors.ErrEncode, event, err)
 		}
 		raw[i] = b
 	}

@@ -64,7 +64,7 @@ func (a *redisAdapter) FetchSockets(ctx context.Context, o adapter.Options) ([]a
 	out, answered := r.sockets, r.answered
 	a.mu.Unlock()
 	if err != nil {
-		return out, fmt.Errorf("fetchSockets: %d of %d nodes answered: %w", answered, n, err)
+		return out, fmt.Errorf("%w (fetchSockets: %d of %d nodes answered)", err, answered, n)
 	}
 	return out, nil
 }

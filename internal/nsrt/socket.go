@@ -147,7 +147,7 @@ func (s *Socket) HandleAck(id int64, args []json.RawMessage) {
 func (s *Socket) SendAck(id int64, args []any) error {
 	data, att, err := protocol.AppendArgs(nil, args)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w: ack args: %w", errors.ErrEncode, err)
 	}
 	p := &protocol.Packet{Type: protocol.Ack, Namespace: s.rt.name, ID: id, Data: data, Attachments: att}
 	if len(att) > 0 {
@@ -289,7 +289,7 @@ func (s *Socket) Info() adapter.SocketInfo {
 func EncodeEvent(nsp string, id int64, event string, args []any) (*protocol.Packet, error) {
 	data, att, err := protocol.AppendEvent(nil, event, args)
 	if err != nil {
-		return nil, fmt.Errorf("socketeer: encoding args of %q: %w", event, err)
+		return nil, fmt.Errorf("%w: args of %q: %w", errors.ErrEncode, event, err)
 	}
 	p := &protocol.Packet{Type: protocol.Event, Namespace: nsp, ID: id, Data: data, Attachments: att}
 	if len(att) > 0 {
