@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/socketeer/socketeer/protocol"
@@ -79,6 +80,9 @@ type Local interface {
 	// ServerSideEvent receives an event sent with ServerSideEmit by
 	// another node.
 	ServerSideEvent(event string, args []json.RawMessage)
+	// Logf is the app's log sink (app.Options.Logf), for errors no caller
+	// sees, such as a failed publish.
+	Logf(format string, args ...any)
 }
 
 // Socket is one local socket as the adapter sees it.
@@ -106,14 +110,24 @@ type SocketInfo struct {
 	Handshake Handshake      `json:"handshake"`
 }
 
-// Handshake is what a socket's client sent when it connected.
+// Handshake is what a socket's client sent when it connected. It is the
+// one handshake type: namespace.Socket.Handshake returns it, and
+// FetchSockets reports it for sockets on any node.
 type Handshake struct {
-	Headers http.Header     `json:"headers"`
-	Time    time.Time       `json:"time"`
-	Address string          `json:"address"`
-	URL     string          `json:"url"`
-	Query   map[string]any  `json:"query"`
-	Auth    json.RawMessage `json:"auth"`
+	// Header holds the headers of the Engine.IO handshake request.
+	Header http.Header `json:"headers"`
+	// Query holds the query parameters of the handshake request.
+	Query url.Values `json:"query"`
+	// Auth is the auth payload of the namespace CONNECT packet ({} when none).
+	Auth json.RawMessage `json:"auth"`
+	// Address is the client's remote address (host:port).
+	Address string `json:"address"`
+	// URL is the handshake request's URL.
+	URL string `json:"url"`
+	// Time is when the socket connected.
+	Time time.Time `json:"time"`
+	// Secure reports whether the connection used TLS.
+	Secure bool `json:"secure"`
 }
 
 // AckCollector receives the outcome of BroadcastWithAck.

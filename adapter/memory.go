@@ -3,15 +3,18 @@ package adapter
 import (
 	"context"
 	"encoding/json"
-	"errors"
+	"fmt"
 	"slices"
 	"sync"
 
+	"github.com/socketeer/socketeer/errors"
 	"github.com/socketeer/socketeer/protocol"
 )
 
 // ErrUnsupported is returned by single-node adapters for ServerSideEmit.
-var ErrUnsupported = errors.New("socketeer/adapter: not supported by this adapter")
+// It wraps errors.ErrUnsupported (the standard library's) and
+// errors.ErrAdapter.
+var ErrUnsupported = fmt.Errorf("%w: %w", errors.ErrAdapter, errors.ErrUnsupported)
 
 // Memory is the single-node adapter: rooms live in this process. It is the
 // default, and multi-node adapters embed it for their local part.

@@ -38,6 +38,8 @@ func (l *fakeLocal) Each(fn func(Socket)) {
 	}
 }
 
+func (l *fakeLocal) Logf(string, ...any) {}
+
 func (l *fakeLocal) ServerSideEvent(string, []json.RawMessage) {}
 
 // fakeSocket records what it is given.

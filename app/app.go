@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"log"
 	"net/http"
 	"os"
 	"reflect"
@@ -14,12 +15,19 @@ import (
 	"github.com/socketeer/socketeer/debug"
 	"github.com/socketeer/socketeer/engine"
 	"github.com/socketeer/socketeer/errors"
+	"github.com/socketeer/socketeer/internal/dispatch"
+	"github.com/socketeer/socketeer/internal/inproc"
+	"github.com/socketeer/socketeer/internal/nsrt"
+	"github.com/socketeer/socketeer/internal/trace"
 	"github.com/socketeer/socketeer/namespace"
 	"github.com/socketeer/socketeer/router"
 )
 
-// Options configures an App. The zero value serves Socket.IO at
-// /socket.io/ with the reference server's defaults.
+// Options configures an App. It is the only way to configure one: New
+// reads it once, and nothing about an app changes after that but the
+// namespaces Register adds before the first client connects. The zero
+// value serves Socket.IO at /socket.io/ with the reference server's
+// defaults.
 type Options struct {
 	// Path is where the app serves Socket.IO (default "/socket.io/").
 	Path string
@@ -34,14 +42,29 @@ type Options struct {
 	// Adapter makes each namespace's adapter (default in-memory).
 	Adapter adapter.Factory
 	// Validator checks handler args with validate tags (default
-	// go-playground/validator).
+	// router.NewValidator(), on go-playground/validator).
 	Validator router.Validator
-	// Debug switches the event tracer on from the start, as Debug(true)
-	// or the environment variable SOCKETEER_DEBUG=1 do.
+	// Middleware runs around every connect and event of every namespace,
+	// in order, before the namespace's own (its Middleware method).
+	Middleware []router.Middleware
+	// OnError is the app's error handler, used by namespaces that have no
+	// OnError method (Flask-SocketIO's on_error_default). Without one, the
+	// built-in handler logs the error and acks errors.Wire(err, Debug).
+	OnError router.ErrorHandler
+	// Debug switches the event tracer on, as the environment variable
+	// SOCKETEER_DEBUG=1 does: every packet in and out, each handler call
+	// and each connection is written to DebugOptions.Output (stderr by
+	// default), and the built-in error handler shows internal error text
+	// to clients. For development only.
 	Debug bool
 	// DebugOptions configures the tracer (output, JSON, truncation).
 	DebugOptions debug.Options
-	// Logf logs errors that no error handler took.
+	// Logf is the app's one log sink, for errors that no handler or caller
+	// sees: errors no error handler took, connections closed for protocol
+	// violations, adapter failures (such as a failed Redis publish). It
+	// reaches the router and the adapters; an adapter's own Logf option,
+	// when set, overrides it. Default: the tracer when Debug is on, else
+	// log.Printf.
 	Logf func(format string, args ...any)
 }
 
@@ -49,12 +72,13 @@ type Options struct {
 // and the namespaces. It is an http.Handler.
 type App struct {
 	opts   Options
+	tracer *trace.Tracer
 	engine *engine.Server
-	router *router.Router
+	router *dispatch.Router
 
 	mu       sync.Mutex
 	serving  bool
-	runtimes map[string]*namespace.Runtime
+	runtimes map[string]*nsrt.Runtime
 }
 
 var _ http.Handler = (*App)(nil)
@@ -67,34 +91,52 @@ func New(o Options) *App {
 	if !strings.HasSuffix(o.Path, "/") {
 		o.Path += "/"
 	}
-	a := &App{opts: o, runtimes: make(map[string]*namespace.Runtime)}
-	a.router = router.New(router.Options{
+	a := &App{opts: o, runtimes: make(map[string]*nsrt.Runtime)}
+	if o.Debug || os.Getenv("SOCKETEER_DEBUG") == "1" {
+		a.opts.Debug = true
+		a.tracer = trace.New(o.DebugOptions)
+	}
+	if a.opts.Logf == nil {
+		a.opts.Logf = log.Printf
+		if a.tracer != nil {
+			tr := a.tracer
+			a.opts.Logf = func(format string, args ...any) { tr.Engine("", fmt.Sprintf(format, args...)) }
+		}
+	}
+	a.router = dispatch.New(dispatch.Options{
 		ConnectTimeout: o.ConnectTimeout,
 		Validator:      o.Validator,
-		Logf:           o.Logf,
+		Tracer:         a.tracer,
+		Debug:          a.opts.Debug,
+		OnError:        o.OnError,
+		Middleware:     o.Middleware,
+		Logf:           a.opts.Logf,
 	})
 	a.engine = engine.NewServer(o.Engine, func(s *engine.Session) engine.Receiver {
 		return a.router.Open(s)
 	})
-	if o.Debug || os.Getenv("SOCKETEER_DEBUG") == "1" {
-		a.Debug(true)
-	}
 	return a
 }
 
 // Register discovers the handler methods of ns, a pointer to a namespace
 // struct, and serves it at path: the path argument, else the struct's
 // Path() method, else "/". Every handler signature is checked now; all
-// problems come back at once in one error. Registering after serving
-// started is an error.
+// problems come back at once in one error. A struct with a
+// Middleware() []router.Middleware method gets that middleware around its
+// connects and events, after the app's. Registering after serving started
+// is an error wrapping errors.ErrServing.
 func (a *App) Register(ns any, path ...string) error {
 	p, err := namespacePath(ns, path)
 	if err != nil {
 		return err
 	}
-	table, err := router.Compile(ns)
+	table, err := dispatch.Compile(ns)
 	if err != nil {
 		return err
+	}
+	var mw []router.Middleware
+	if m, ok := ns.(interface{ Middleware() []router.Middleware }); ok {
+		mw = m.Middleware()
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -104,17 +146,17 @@ func (a *App) Register(ns any, path ...string) error {
 	if _, dup := a.runtimes[p]; dup {
 		return fmt.Errorf("%w: namespace %q is registered twice", errors.ErrRegistration, p)
 	}
-	rt, err := namespace.NewRuntime(p, namespace.RuntimeOptions{Adapter: a.opts.Adapter, AckTimeout: a.opts.AckTimeout})
+	rt, err := nsrt.New(p, nsrt.Options{Adapter: a.opts.Adapter, AckTimeout: a.opts.AckTimeout,
+		Tracer: a.tracer, Logf: a.opts.Logf, ServerSide: table.ServerSide()})
 	if err != nil {
-		return fmt.Errorf("socketeer: adapter for %q: %w", p, err)
+		return fmt.Errorf("%w: adapter for %q: %w", errors.ErrAdapter, p, err)
 	}
-	if err := a.router.Handle(rt, table); err != nil {
+	if err := a.router.Handle(rt, table, mw...); err != nil {
 		rt.Close()
 		return err
 	}
-	rt.SetTracer(a.tracer())
 	a.runtimes[p] = rt
-	namespace.Attach(ns, rt)
+	nsrt.Bind(ns, rt)
 	return nil
 }
 
@@ -137,46 +179,6 @@ func namespacePath(ns any, path []string) (string, error) {
 	return p, nil
 }
 
-// Use adds middleware that runs around every connect and event of every
-// namespace.
-func (a *App) Use(mw ...router.Middleware) error { return a.router.Use(mw...) }
-
-// UseFor adds middleware to the namespace at path only.
-func (a *App) UseFor(path string, mw ...router.Middleware) error { return a.router.UseFor(path, mw...) }
-
-// OnError sets the app's default error handler, used by namespaces that
-// have no OnError method (Flask-SocketIO's on_error_default).
-func (a *App) OnError(h router.ErrorHandler) error {
-	return a.router.Configure(func(o *router.Options) { o.OnError = h })
-}
-
-// Debug switches the event tracer on or off before serving: when on, every
-// packet in and out, each handler call and each connection is written to
-// Options.DebugOptions.Output (stderr by default), and error handlers may
-// show internal error text to clients.
-func (a *App) Debug(on bool) error {
-	var t *debug.Tracer
-	if on {
-		t = debug.New(a.opts.DebugOptions)
-	}
-	err := a.router.Configure(func(o *router.Options) { o.Tracer, o.Debug = t, on })
-	if err != nil {
-		return err
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for _, rt := range a.runtimes {
-		rt.SetTracer(t)
-	}
-	return nil
-}
-
-func (a *App) tracer() *debug.Tracer {
-	var t *debug.Tracer
-	a.router.Configure(func(o *router.Options) { t = o.Tracer })
-	return t
-}
-
 // Of returns the namespace registered at path, to emit and manage rooms
 // from anywhere (an HTTP handler, a goroutine); nil if none is.
 func (a *App) Of(path string) *namespace.Namespace {
@@ -186,7 +188,7 @@ func (a *App) Of(path string) *namespace.Namespace {
 	if !ok {
 		return nil
 	}
-	return namespace.Of(rt)
+	return (*namespace.Namespace)(nsrt.HandleOf(rt))
 }
 
 // ServeHTTP serves Socket.IO requests under Options.Path; other paths get
@@ -210,13 +212,6 @@ func (a *App) start() {
 	a.mu.Unlock()
 }
 
-// Open serves an in-process connection over sess and returns the receiver
-// of its messages. apptest uses it; servers do not need it.
-func (a *App) Open(sess router.Session) engine.Receiver {
-	a.start()
-	return a.router.Open(sess)
-}
-
 // Shutdown stops the app: every client is disconnected with reason
 // "server shutting down" after its queued packets are flushed, within
 // ctx's deadline, and the adapters are closed.
@@ -233,5 +228,19 @@ func (a *App) Shutdown(ctx context.Context) error {
 	return err
 }
 
-// Engine returns the Engine.IO server, for its session count.
-func (a *App) Engine() *engine.Server { return a.engine }
+func init() {
+	inproc.Open = func(h http.Handler, sess dispatch.Session) (engine.Receiver, bool) {
+		a, ok := h.(*App)
+		if !ok {
+			return nil, false
+		}
+		a.start()
+		return a.router.Open(sess), true
+	}
+	inproc.Sessions = func(h http.Handler) int {
+		if a, ok := h.(*App); ok {
+			return a.engine.Len()
+		}
+		return 0
+	}
+}

@@ -146,10 +146,7 @@ func (r *recorder) last(t *testing.T) (string, error) {
 
 func TestDispatchDecodeErrors(t *testing.T) {
 	rec := &recorder{}
-	a := newApp(t, &lab{}, "/lab", app.Options{})
-	if err := a.OnError(rec.handle); err != nil {
-		t.Fatal(err)
-	}
+	a := newApp(t, &lab{}, "/lab", app.Options{OnError: rec.handle})
 	c := apptest.Connect(t, a, "/lab", nil)
 	tests := []struct {
 		name  string
@@ -193,8 +190,7 @@ func TestDispatchDecodeErrors(t *testing.T) {
 
 func TestDispatchValidation(t *testing.T) {
 	rec := &recorder{}
-	a := newApp(t, &lab{}, "/lab", app.Options{})
-	a.OnError(rec.handle)
+	a := newApp(t, &lab{}, "/lab", app.Options{OnError: rec.handle})
 	c := apptest.Connect(t, a, "/lab", nil)
 	got := ack(t, c, "struct", map[string]any{"text": "far too long"})
 	want := `[{"error":{"code":"validation","fields":[{"field":"room","rule":"required"},` +
@@ -230,10 +226,7 @@ func TestDispatchResultsAndErrors(t *testing.T) {
 }
 
 func TestDispatchDebugShowsInternalText(t *testing.T) {
-	a := newApp(t, &lab{}, "/lab", app.Options{DebugOptions: discardTrace()})
-	if err := a.Debug(true); err != nil {
-		t.Fatal(err)
-	}
+	a := newApp(t, &lab{}, "/lab", app.Options{Debug: true, DebugOptions: discardTrace()})
 	c := apptest.Connect(t, a, "/lab", nil)
 	if got := ack(t, c, "internal"); !strings.Contains(got, "db password is hunter2") {
 		t.Errorf("ack with Debug = %s, want the internal text", got)
@@ -324,10 +317,11 @@ func TestErrorHandlerChain(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a := newApp(t, tt.ns, "/", app.Options{Logf: func(string, ...any) {}})
+			o := app.Options{Logf: func(string, ...any) {}}
 			if tt.appErr {
-				a.OnError(appHandler)
+				o.OnError = appHandler
 			}
+			a := newApp(t, tt.ns, "/", o)
 			c := apptest.Connect(t, a, "/", nil)
 			if got := ack(t, c, "boom"); got != tt.want {
 				t.Errorf("ack = %s, want %s", got, tt.want)

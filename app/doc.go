@@ -15,15 +15,31 @@
 //	log.Fatal(app.NewHTTPServer(":8080", a).ListenAndServe())
 //
 // Register checks every handler now (see package router for the handler
-// contract) and binds the struct's embedded namespace.Namespace. Use and
-// UseFor add middleware, OnError the app-wide error handler, Debug the
-// tracer. All of them fail with errors.ErrServing once the first client
-// connected: the configuration is then frozen. Of returns a registered
-// namespace for emitting from outside a handler; Shutdown disconnects
-// every client and closes the adapters.
+// contract) and binds the struct's embedded namespace.Namespace. Of returns
+// a registered namespace for emitting from outside a handler; Shutdown
+// disconnects every client and closes the adapters. Package apptest
+// connects in-process test clients to an App without a network.
 //
-// Open serves an in-process connection without a network; package apptest
-// builds its test client on it.
+// # Configuration
+//
+// One rule, the same in every package: configuration is an options struct,
+// read once where the thing is made, whose zero fields mean their
+// defaults. New reads Options (middleware, the error handler, the tracer,
+// the log sink, timeouts, the adapter, the validator) and nothing changes
+// them afterwards: there are no setters. What belongs to one namespace is
+// declared on its struct, next to its handlers: Path() for its path,
+// Middleware() for its own middleware, OnError for its error handler,
+// EventNames() for event names. Register is the one call that adds to an
+// App; after the first client connected it fails with errors.ErrServing.
+//
+// # Logging
+//
+// Options.Logf is the app's one log sink, for what no handler or caller
+// sees: errors no error handler took, connections closed for breaking the
+// protocol, adapter failures such as a failed Redis publish. The router and
+// the adapters write to it (an adapter's own Logf option overrides it for
+// that adapter); the default is the tracer when Debug is on, else
+// log.Printf.
 //
 // # Concurrency
 //

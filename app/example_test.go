@@ -51,15 +51,18 @@ func ExampleApp_Register() {
 	// socketeer: invalid registration: Broken.OnSendMessage has signature func(*namespace.Socket, chan string): parameter 2 (chan string): chan values cannot be decoded from JSON
 }
 
-func ExampleApp_OnError() {
-	a := app.New(app.Options{})
-	a.Register(&Chat{}, "/chat")
-	a.OnError(func(s *namespace.Socket, event string, err error) any {
-		if ce, ok := errors.AsType[*errors.ClientError](err); ok {
-			return map[string]any{"failed": event, "why": ce.Message}
-		}
-		return errors.Wire(err, false) // what the built-in handler sends
+// The app's error handler is an option, like everything else about an
+// app; namespaces with an OnError method use their own.
+func ExampleOptions_onError() {
+	a := app.New(app.Options{
+		OnError: func(s *namespace.Socket, event string, err error) any {
+			if ce, ok := errors.AsType[*errors.ClientError](err); ok {
+				return map[string]any{"failed": event, "why": ce.Message}
+			}
+			return errors.Wire(err, false) // what the built-in handler sends
+		},
 	})
+	a.Register(&Chat{}, "/chat")
 	c, _ := apptest.NewClient(a, "/chat", nil)
 	defer c.Close()
 	reply, _ := c.EmitWithAck(context.Background(), "send_message", Message{Room: "closed", Text: "hi"})
@@ -93,11 +96,10 @@ func ExampleApp_Register_validation() {
 	// text required
 }
 
-func ExampleApp_Debug() {
+func ExampleOptions_debug() {
 	var buf bytes.Buffer
-	a := app.New(app.Options{DebugOptions: debug.Options{Output: &buf, JSON: true}})
+	a := app.New(app.Options{Debug: true, DebugOptions: debug.Options{Output: &buf, JSON: true}})
 	a.Register(&Chat{}, "/chat")
-	a.Debug(true)
 	c, _ := apptest.NewClient(a, "/chat", nil)
 	c.EmitWithAck(context.Background(), "send_message", Message{Room: "lobby", Text: "hi"})
 	c.Close()

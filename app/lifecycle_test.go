@@ -91,11 +91,8 @@ func TestConnectRefused(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g := newGate()
-			a := newApp(t, g, "/gate", app.Options{Logf: func(string, ...any) {}, DebugOptions: discardTrace()})
-			if tt.debug {
-				a.Debug(true)
-			}
-			_, err := apptest.NewClient(a, "/gate", tt.auth)
+			a := newApp(t, g, "/gate", app.Options{Logf: func(string, ...any) {}, DebugOptions: discardTrace(), Debug: tt.debug})
+			_, err := apptest.NewClient(a, "/gate", &apptest.Options{Auth: tt.auth})
 			ce, ok := errors.AsType[*apptest.ConnectError](err)
 			if !ok {
 				t.Fatalf("NewClient error = %v, want a *ConnectError", err)
@@ -118,7 +115,7 @@ func TestConnectRefused(t *testing.T) {
 func TestConnectAccepted(t *testing.T) {
 	g := newGate()
 	a := newApp(t, g, "/gate", app.Options{})
-	c := apptest.Connect(t, a, "/gate", credentials{Token: "good"})
+	c := apptest.Connect(t, a, "/gate", &apptest.Options{Auth: credentials{Token: "good"}})
 	if c.ID() == "" || !c.Connected() {
 		t.Fatalf("client id %q connected %v", c.ID(), c.Connected())
 	}
@@ -146,7 +143,7 @@ func TestOnDisconnectReasons(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			g := newGate()
 			a := newApp(t, g, "/gate", app.Options{})
-			c := apptest.Connect(t, a, "/gate", credentials{Token: "good"})
+			c := apptest.Connect(t, a, "/gate", &apptest.Options{Auth: credentials{Token: "good"}})
 			tt.end(t, c)
 			if got := g.reasons(t, c.ID()); !slices.Equal(got, []string{tt.want}) {
 				t.Errorf("OnDisconnect reasons = %q, want exactly [%q]", got, tt.want)
@@ -201,25 +198,29 @@ func (g *guarded) OnSecret(s *sock) string                      { g.tr.add("OnSe
 func (g *guarded) OnDisconnect(s *sock)                         {}
 func (g *guarded) OnError(s *sock, event string, err error) any { return errors.Wire(err, false) }
 
+// guardedMW is guarded with middleware of its own.
+type guardedMW struct{ guarded }
+
+func (g *guardedMW) Middleware() []router.Middleware {
+	return []router.Middleware{g.tr.mw("ns"), func(next router.Handler) router.Handler {
+		return func(ctx context.Context, s *sock, e *router.Event) (router.Result, error) {
+			switch {
+			case e.Name == "connect" && string(e.Args[0]) == `{"banned":true}`:
+				return router.Result{}, errors.Client("banned", nil)
+			case e.Name == "secret":
+				return router.Result{}, errors.Client("forbidden", nil)
+			}
+			return next(ctx, s, e)
+		}
+	}}
+}
+
 func TestMiddleware(t *testing.T) {
 	tr := &trail{}
-	a := app.New(app.Options{})
+	a := app.New(app.Options{Middleware: []router.Middleware{tr.mw("app1"), tr.mw("app2")}})
 	for _, err := range []error{
-		a.Register(&guarded{tr}, "/g"),
+		a.Register(&guardedMW{guarded{tr}}, "/g"),
 		a.Register(&guarded{tr}, "/other"),
-		a.Use(tr.mw("app1"), tr.mw("app2")),
-		a.UseFor("/g", tr.mw("ns")),
-		a.UseFor("/g", func(next router.Handler) router.Handler {
-			return func(ctx context.Context, s *sock, e *router.Event) (router.Result, error) {
-				switch {
-				case e.Name == "connect" && string(e.Args[0]) == `{"banned":true}`:
-					return router.Result{}, errors.Client("banned", nil)
-				case e.Name == "secret":
-					return router.Result{}, errors.Client("forbidden", nil)
-				}
-				return next(ctx, s, e)
-			}
-		}),
 	} {
 		if err != nil {
 			t.Fatal(err)
@@ -243,7 +244,7 @@ func TestMiddleware(t *testing.T) {
 	if got := tr.take(); slices.Contains(got, "OnSecret") {
 		t.Errorf("the refused event reached its handler: %q", got)
 	}
-	_, err := apptest.NewClient(a, "/g", map[string]bool{"banned": true})
+	_, err := apptest.NewClient(a, "/g", &apptest.Options{Auth: map[string]bool{"banned": true}})
 	if ce, ok := errors.AsType[*apptest.ConnectError](err); !ok || ce.Message != "banned" {
 		t.Errorf("banned connect: %v", err)
 	}

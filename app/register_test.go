@@ -50,8 +50,6 @@ func TestRegisterErrors(t *testing.T) {
 			errors.ErrRegistration, `namespace path "chat" of *app_test.plain must start with /`},
 		{"two paths", func(a *app.App) error { return a.Register(&plain{}, "/a", "/b") },
 			errors.ErrRegistration, "Register takes one path, got 2"},
-		{"UseFor unknown namespace", func(a *app.App) error { return a.UseFor("/nope", passThrough) },
-			errors.ErrUnknownNamespace, `"/nope"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -82,10 +80,6 @@ func TestRegisterAfterServing(t *testing.T) {
 		fn   func() error
 	}{
 		{"Register", func() error { return a.Register(&admin{}) }},
-		{"Use", func() error { return a.Use(passThrough) }},
-		{"UseFor", func() error { return a.UseFor("/", passThrough) }},
-		{"OnError", func() error { return a.OnError(func(*sock, string, error) any { return nil }) }},
-		{"Debug", func() error { return a.Debug(true) }},
 	}
 	for _, tt := range tests {
 		if err := tt.fn(); !errors.Is(err, errors.ErrServing) {

@@ -57,10 +57,7 @@ next:
 
 func TestDebugTrace(t *testing.T) {
 	var buf syncBuffer
-	a := newApp(t, &lab{}, "/lab", app.Options{DebugOptions: debug.Options{Output: &buf, JSON: true}})
-	if err := a.Debug(true); err != nil {
-		t.Fatal(err)
-	}
+	a := newApp(t, &lab{}, "/lab", app.Options{Debug: true, DebugOptions: debug.Options{Output: &buf, JSON: true}})
 	c := apptest.Connect(t, a, "/lab", nil)
 	ack(t, c, "str", "abc")
 	c.Emit("panic")

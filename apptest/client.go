@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"sync"
 	"testing"
@@ -13,6 +14,8 @@ import (
 	"github.com/socketeer/socketeer/app"
 	"github.com/socketeer/socketeer/engine"
 	"github.com/socketeer/socketeer/errors"
+	"github.com/socketeer/socketeer/internal/inproc"
+	"github.com/socketeer/socketeer/internal/memsession"
 	"github.com/socketeer/socketeer/namespace"
 	"github.com/socketeer/socketeer/protocol"
 )
@@ -20,7 +23,7 @@ import (
 // ErrDisconnected reports an operation on a client whose socket is no
 // longer connected: it disconnected, the server disconnected it, or the
 // connection closed.
-var ErrDisconnected = errors.New("apptest: client disconnected")
+var ErrDisconnected = fmt.Errorf("%w: apptest: client disconnected", errors.ErrSocketClosed)
 
 // ConnectError is the refusal of a namespace CONNECT: the CONNECT_ERROR
 // packet's message and data, as a socket.io client's connect_error event
@@ -36,7 +39,17 @@ type ConnectError struct {
 
 // Error describes the refusal.
 func (e *ConnectError) Error() string {
-	return fmt.Sprintf("apptest: connect to %s refused: %s", e.Namespace, e.Message)
+	return fmt.Sprintf("socketeer: apptest: connect to %s refused: %s", e.Namespace, e.Message)
+}
+
+// Unwrap returns the refusal as the *errors.ClientError the server's
+// connect handler returned: its Message, and its Data as raw JSON.
+func (e *ConnectError) Unwrap() error {
+	var data any
+	if e.Data != nil {
+		data = e.Data
+	}
+	return errors.Client(e.Message, data)
 }
 
 // Event is one event the server sent to the client.
@@ -51,38 +64,21 @@ type Event struct {
 // Decode unmarshals the event's args, in order, into vs.
 func (e Event) Decode(vs ...any) error { return namespace.Reply{Args: e.Args}.Decode(vs...) }
 
-// Option configures a Client.
-type Option func(*config)
-
-type config struct {
-	header  http.Header
-	query   url.Values
-	onAck   func(event string, args []json.RawMessage) []any
-	timeout time.Duration
-}
-
-// WithHeader adds a header to the client's synthetic handshake request.
-func WithHeader(key, value string) Option {
-	return func(c *config) { c.header.Add(key, value) }
-}
-
-// WithQuery adds a query parameter to the client's synthetic handshake
-// request.
-func WithQuery(key, value string) Option {
-	return func(c *config) { c.query.Add(key, value) }
-}
-
-// WithAckHandler answers the server's events that ask for an
-// acknowledgement (Socket.EmitWithAck): fn's results are the ack's args.
-// Without it such events are received but never acknowledged.
-func WithAckHandler(fn func(event string, args []json.RawMessage) []any) Option {
-	return func(c *config) { c.onAck = fn }
-}
-
-// WithTimeout bounds the wait for the server's answer to CONNECT (default
-// 5s).
-func WithTimeout(d time.Duration) Option {
-	return func(c *config) { c.timeout = d }
+// Options configures a Client; nil means the defaults.
+type Options struct {
+	// Auth is the CONNECT auth payload, encoded as JSON; nil sends none.
+	Auth any
+	// Header holds headers of the client's synthetic handshake request.
+	Header http.Header
+	// Query holds query parameters of the synthetic handshake request.
+	Query url.Values
+	// OnAck answers the server's events that ask for an acknowledgement
+	// (Socket.EmitWithAck): its results are the ack's args. Without it
+	// such events are received but never acknowledged.
+	OnAck func(event string, args []json.RawMessage) []any
+	// Timeout bounds the wait for the server's answer to CONNECT (default
+	// 5s).
+	Timeout time.Duration
 }
 
 // Client states.
@@ -94,14 +90,14 @@ const (
 )
 
 // Client is an in-process Socket.IO client of one namespace of an App,
-// connected without a network through App.Open, like Flask-SocketIO's
+// connected without a network, like Flask-SocketIO's
 // test_client. Emit and EmitWithAck hand the packet to the server and
 // return once its handler ran, so what the handler sent back is already
 // in Received. Its methods are safe for concurrent use.
 type Client struct {
 	nsp  string
-	cfg  config
-	sess *session
+	cfg  Options
+	sess *memsession.Session
 	recv engine.Receiver
 
 	in      sync.Mutex // one OnMessage at a time, as the engine guarantees
@@ -119,29 +115,44 @@ type Client struct {
 	protoErr error
 }
 
-// NewClient connects a client to namespace nsp of a with the auth payload
-// auth (nil sends none) and waits for the server's answer. A refusal is
-// returned as a *ConnectError.
-func NewClient(a *app.App, nsp string, auth any, opts ...Option) (*Client, error) {
-	cfg := config{header: http.Header{}, query: url.Values{}, timeout: 5 * time.Second}
-	for _, o := range opts {
-		o(&cfg)
+// NewClient connects a client to namespace nsp of a and waits for the
+// server's answer; o may be nil. A refusal is returned as a
+// *ConnectError.
+func NewClient(a *app.App, nsp string, o *Options) (*Client, error) {
+	var cfg Options
+	if o != nil {
+		cfg = *o
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 5 * time.Second
 	}
 	var payload json.RawMessage
-	if auth != nil {
+	if cfg.Auth != nil {
 		var err error
-		if payload, err = json.Marshal(auth); err != nil {
-			return nil, fmt.Errorf("apptest: encoding auth: %w", err)
+		if payload, err = json.Marshal(cfg.Auth); err != nil {
+			return nil, fmt.Errorf("%w: apptest: auth: %w", errors.ErrEncode, err)
 		}
 	}
 	c := &Client{nsp: nsp, cfg: cfg, changed: make(chan struct{}), gone: make(chan struct{}),
 		acks: make(map[int64]chan []json.RawMessage)}
 	q := ""
-	if len(cfg.query) > 0 {
-		q = "&" + cfg.query.Encode()
+	if len(cfg.Query) > 0 {
+		q = "&" + cfg.Query.Encode()
 	}
-	c.sess = newSession(c, cfg.header, q)
-	c.recv = a.Open(c.sess)
+	req := httptest.NewRequest(http.MethodGet, "/socket.io/?EIO=4&transport=websocket"+q, nil)
+	req.RemoteAddr = "pipe"
+	for k, vs := range cfg.Header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	c.sess = memsession.New(memsession.Options{Request: req, OnPacket: c.receive, OnInvalid: c.fail,
+		OnClose: func() { c.closeSession(engine.ReasonForcedServerSide) }})
+	recv, ok := inproc.Open(a, c.sess)
+	if !ok {
+		return nil, fmt.Errorf("%w: apptest: not an app", errors.ErrUnknownNamespace)
+	}
+	c.recv = recv
 	if err := c.write(&protocol.Packet{Type: protocol.Connect, Namespace: nsp, ID: protocol.NoID, Data: payload}); err != nil {
 		return nil, err
 	}
@@ -154,9 +165,9 @@ func NewClient(a *app.App, nsp string, auth any, opts ...Option) (*Client, error
 
 // Connect is NewClient for tests: it fails t on error and closes the
 // client when the test ends.
-func Connect(t testing.TB, a *app.App, nsp string, auth any, opts ...Option) *Client {
+func Connect(t testing.TB, a *app.App, nsp string, o *Options) *Client {
 	t.Helper()
-	c, err := NewClient(a, nsp, auth, opts...)
+	c, err := NewClient(a, nsp, o)
 	if err != nil {
 		t.Fatalf("apptest.Connect(%q): %v", nsp, err)
 	}
@@ -165,7 +176,7 @@ func Connect(t testing.TB, a *app.App, nsp string, auth any, opts ...Option) *Cl
 }
 
 func (c *Client) awaitConnect() error {
-	timer := time.NewTimer(c.cfg.timeout)
+	timer := time.NewTimer(c.cfg.Timeout)
 	defer timer.Stop()
 	for {
 		c.mu.Lock()
@@ -182,7 +193,7 @@ func (c *Client) awaitConnect() error {
 		select {
 		case <-ch:
 		case <-timer.C:
-			return fmt.Errorf("apptest: no answer to CONNECT %s in %s", c.nsp, c.cfg.timeout)
+			return fmt.Errorf("%w: apptest: no answer to CONNECT %s in %s", errors.ErrAckTimeout, c.nsp, c.cfg.Timeout)
 		}
 	}
 }
@@ -236,7 +247,7 @@ func (c *Client) EmitWithAck(ctx context.Context, event string, args ...any) (na
 	case args := <-got:
 		return namespace.Reply{Args: args}, nil
 	case <-ctx.Done():
-		return namespace.Reply{}, fmt.Errorf("apptest: ack of %q: %w", event, ctx.Err())
+		return namespace.Reply{}, fmt.Errorf("%w: apptest: ack of %q: %w", errors.ErrAckTimeout, event, ctx.Err())
 	case <-c.gone:
 		return namespace.Reply{}, fmt.Errorf("%w: waiting for the ack of %q", ErrDisconnected, event)
 	}
@@ -249,7 +260,7 @@ func (c *Client) event(name string, id int64, args []any) (*protocol.Packet, err
 	}
 	data, att, err := protocol.AppendEvent(nil, name, args)
 	if err != nil {
-		return nil, fmt.Errorf("apptest: encoding args of %q: %w", name, err)
+		return nil, fmt.Errorf("%w: apptest: args of %q: %w", errors.ErrEncode, name, err)
 	}
 	p := &protocol.Packet{Type: protocol.Event, Namespace: c.nsp, ID: id, Data: data, Attachments: att}
 	if len(att) > 0 {
@@ -291,7 +302,7 @@ func (c *Client) WaitFor(ctx context.Context, event string) (Event, error) {
 		select {
 		case <-ch:
 		case <-ctx.Done():
-			return Event{}, fmt.Errorf("apptest: waiting for %q: %w", event, ctx.Err())
+			return Event{}, fmt.Errorf("%w: apptest: waiting for %q: %w", errors.ErrAckTimeout, event, ctx.Err())
 		}
 	}
 }
@@ -317,7 +328,7 @@ func (c *Client) Close() {
 
 // closeSession ends the session once, telling the server why.
 func (c *Client) closeSession(reason string) {
-	if !c.sess.markClosed() {
+	if !c.sess.MarkClosed() {
 		return
 	}
 	c.setGone()
@@ -348,12 +359,12 @@ func (c *Client) write(p *protocol.Packet) error {
 	text := protocol.AppendPacket(nil, p)
 	// Acks overtake the event queue, as on a real connection: a handler
 	// may be waiting for this one (EmitWithAck to its own socket).
-	if ic, ok := c.recv.(engine.Interceptor); ok && p.Type == protocol.Ack && !c.sess.isClosed() && ic.Intercept(text, false) {
+	if ic, ok := c.recv.(engine.Interceptor); ok && p.Type == protocol.Ack && !c.sess.Closed() && ic.Intercept(text, false) {
 		return nil
 	}
 	c.in.Lock()
 	defer c.in.Unlock()
-	if c.sess.isClosed() {
+	if c.sess.Closed() {
 		return fmt.Errorf("%w: connection closed", ErrDisconnected)
 	}
 	c.recv.OnMessage(text, false)
@@ -368,7 +379,7 @@ func (c *Client) fail(err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.protoErr == nil {
-		c.protoErr = fmt.Errorf("apptest: invalid packet from the server: %w", err)
+		c.protoErr = fmt.Errorf("socketeer: apptest: invalid packet from the server: %w", err)
 	}
 	c.notifyLocked()
 }
@@ -422,7 +433,7 @@ func (c *Client) receiveEvent(p *protocol.Packet) {
 	c.events = append(c.events, Event{Name: name, Args: args})
 	c.notifyLocked()
 	c.mu.Unlock()
-	if p.ID != protocol.NoID && c.cfg.onAck != nil {
+	if p.ID != protocol.NoID && c.cfg.OnAck != nil {
 		c.replies.Add(1)
 		go c.answer(p.ID, name, args) // as a real client: not on the sender's goroutine
 	}
@@ -431,7 +442,7 @@ func (c *Client) receiveEvent(p *protocol.Packet) {
 // answer sends the ack of the server's event id.
 func (c *Client) answer(id int64, event string, args []json.RawMessage) {
 	defer c.replies.Done()
-	data, att, err := protocol.AppendArgs(nil, c.cfg.onAck(event, args))
+	data, att, err := protocol.AppendArgs(nil, c.cfg.OnAck(event, args))
 	if err != nil {
 		c.fail(err)
 		return

@@ -3,6 +3,8 @@ package apptest_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/url"
 	"testing"
 	"time"
 
@@ -49,26 +51,27 @@ func (p *probe) OnLater(s *namespace.Socket) {
 
 func TestClient(t *testing.T) {
 	p := &probe{answers: make(chan []json.RawMessage, 1)}
-	a := app.New(app.Options{})
-	if err := a.Register(p, "/p"); err != nil {
-		t.Fatal(err)
-	}
 	var sawBinary bool
-	a.Use(func(next router.Handler) router.Handler {
+	a := app.New(app.Options{Middleware: []router.Middleware{func(next router.Handler) router.Handler {
 		return func(ctx context.Context, s *namespace.Socket, e *router.Event) (router.Result, error) {
 			if e.Name == "upload" {
 				sawBinary = len(e.Attachments) == 1
 			}
 			return next(ctx, s, e)
 		}
-	})
-	c := apptest.Connect(t, a, "/p", nil,
-		apptest.WithHeader("X-Test", "yes"), apptest.WithQuery("room", "r1"),
-		apptest.WithAckHandler(func(event string, args []json.RawMessage) []any {
+	}}})
+	if err := a.Register(p, "/p"); err != nil {
+		t.Fatal(err)
+	}
+	c := apptest.Connect(t, a, "/p", &apptest.Options{
+		Header: http.Header{"X-Test": {"yes"}},
+		Query:  url.Values{"room": {"r1"}},
+		OnAck: func(event string, args []json.RawMessage) []any {
 			var n int
 			json.Unmarshal(args[0], &n)
 			return []any{event, n + 1, []byte{7}}
-		}))
+		},
+	})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 
@@ -143,9 +146,9 @@ func TestAckAwaitedInsideHandler(t *testing.T) {
 	if err := a.Register(&askSelf{}); err != nil {
 		t.Fatal(err)
 	}
-	c, err := apptest.NewClient(a, "/", nil, apptest.WithAckHandler(func(event string, args []json.RawMessage) []any {
+	c, err := apptest.NewClient(a, "/", &apptest.Options{OnAck: func(event string, args []json.RawMessage) []any {
 		return []any{"answer to " + event}
-	}))
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,17 +3,20 @@
 // and error, recovered panics with their stacks, connections, disconnections
 // and Engine.IO session events.
 //
-// It is the only Socketeer package that imports github.com/rs/zerolog.
+// This package holds the tracer's [Options] and documents what it writes;
+// the tracer itself is internal (the only place that imports
+// github.com/rs/zerolog).
 //
 // # Switching it on
 //
-// Create a [Tracer] with [New] and hand it to the server; a nil *Tracer is
-// the tracer switched off. Every method of a nil *Tracer returns at once
-// and allocates nothing, so code that traces needs no branch:
+// The tracer is configured once, where the app is made:
 //
-//	tracer.Packet(&debug.Packet{Dir: debug.In, ...}) // free when tracer is nil
+//	a := app.New(app.Options{Debug: true, DebugOptions: debug.Options{JSON: true}})
 //
-// Use [Tracer.Enabled] only to skip work done solely for the tracer.
+// or by setting SOCKETEER_DEBUG=1 in the environment. With the tracer off,
+// tracing costs one nil check per packet and allocates nothing. Debug also
+// lets the built-in error handler show internal error text to clients, so
+// keep it for development.
 //
 // # Output
 //

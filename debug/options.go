@@ -2,18 +2,12 @@ package debug
 
 import (
 	"io"
-	"os"
 	"time"
 )
 
-// Defaults applied by [New] to zero Options fields.
-const (
-	defaultMaxArgBytes = 256
-	defaultSlowHandler = 5 * time.Second
-)
-
-// Options configures a [Tracer]. The zero value traces to os.Stderr in the
-// console format with the defaults below.
+// Options configures the tracer that app.Options.Debug switches on. The
+// zero value traces to os.Stderr in the console format with the defaults
+// below.
 type Options struct {
 	// Output receives the trace; nil means os.Stderr. Writes are serialized,
 	// so any io.Writer will do.
@@ -37,34 +31,8 @@ type Options struct {
 	// is empty.
 	NoColor bool
 
-	// SlowHandler is how long a handler may run before [Tracer.Watch]
-	// reports it as blocked. Zero means 5s; negative turns Watch off.
+	// SlowHandler is how long a handler may run before the tracer
+	// reports it as blocked. Zero means 5s; negative turns the
+	// report off.
 	SlowHandler time.Duration
-}
-
-// withDefaults returns o with its zero fields set to their defaults.
-func (o Options) withDefaults() Options {
-	if o.Output == nil {
-		o.Output = os.Stderr
-	}
-	if o.MaxArgBytes == 0 {
-		o.MaxArgBytes = defaultMaxArgBytes
-	}
-	if o.SlowHandler == 0 {
-		o.SlowHandler = defaultSlowHandler
-	}
-	return o
-}
-
-// useColor reports whether console output to w should be colored.
-func (o Options) useColor() bool {
-	if o.NoColor || o.JSON || os.Getenv("NO_COLOR") != "" {
-		return false
-	}
-	f, ok := o.Output.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

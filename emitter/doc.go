@@ -13,6 +13,8 @@
 //
 // Publishing is fire-and-forget, as Redis pub/sub is: a nil error means
 // Redis took the message, not that any client got it. Acknowledgements are
-// not supported. An Emitter and its Operators are values safe for
-// concurrent use.
+// not supported. An Emitter is never changed once made (each selecting
+// method returns a new one), so it is safe for concurrent use. Errors wrap
+// errors.ErrReservedEvent, errors.ErrEncode or, for a failed publish,
+// errors.ErrAdapter.
 package emitter

@@ -11,8 +11,8 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 	"go.uber.org/goleak"
 
-	"github.com/socketeer/socketeer/adapter/redis/wire"
 	"github.com/socketeer/socketeer/emitter"
+	"github.com/socketeer/socketeer/internal/rediswire"
 	"github.com/socketeer/socketeer/internal/testenv"
 )
 
@@ -73,7 +73,7 @@ func TestWireIdentical(t *testing.T) {
 	testenv.Node(t)
 	rdb := redis.NewClient(&redis.Options{Addr: addr})
 	defer rdb.Close()
-	key := "socketeer-emitter-test-" + wire.NewID(8)
+	key := "socketeer-emitter-test-" + rediswire.NewID(8)
 	bin := []byte{0, 1, 2, 255}
 
 	ops := []map[string]any{

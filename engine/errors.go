@@ -2,20 +2,26 @@ package engine
 
 import (
 	"encoding/json"
-	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
+
+	"github.com/socketeer/socketeer/errors"
 )
 
-// Sentinel errors returned by sessions and the packet decoders.
+// Sentinel errors returned by sessions and the packet decoders. Each is,
+// or wraps, a sentinel of package errors.
 var (
-	// ErrParse wraps every packet decoding error.
-	ErrParse = errors.New("socketeer/engine: invalid packet")
-	// ErrClosed is returned when sending on a closed session.
-	ErrClosed = errors.New("socketeer/engine: session closed")
+	// ErrParse wraps every packet decoding error; it wraps
+	// errors.ErrInvalidPacket.
+	ErrParse = fmt.Errorf("%w (engine.io)", errors.ErrInvalidPacket)
+	// ErrClosed is returned when sending on a closed session; it wraps
+	// errors.ErrSocketClosed.
+	ErrClosed = fmt.Errorf("%w (engine.io session)", errors.ErrSocketClosed)
 	// ErrSlowConsumer is returned when a session's outgoing queue exceeded
-	// Options.MaxQueuedBytes; the session is closed.
-	ErrSlowConsumer = errors.New("socketeer/engine: outgoing queue full (slow consumer)")
+	// Options.MaxQueuedBytes; the session is closed. It is
+	// errors.ErrSlowConsumer.
+	ErrSlowConsumer = errors.ErrSlowConsumer
 )
 
 // Close reasons reported to Receiver.OnClose. They match the reasons of

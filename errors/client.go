@@ -1,11 +1,11 @@
 package errors
 
-import "encoding/json"
-
 // ClientError is an error meant for the client. Returned from a connect
 // handler it refuses the connection with a CONNECT_ERROR packet; returned
 // from an event handler it becomes the error in the ack. Its Message and
 // Data are shown to the client as they are, so put nothing secret in them.
+// In JSON it is {"message": Message, "data": Data}, without data when it is
+// nil: the payload of a CONNECT_ERROR.
 type ClientError struct {
 	// Message is the human-readable reason, shown to the client.
 	Message string `json:"message"`
@@ -20,10 +20,3 @@ func Client(message string, data any) *ClientError {
 
 // Error returns the message.
 func (e *ClientError) Error() string { return e.Message }
-
-// MarshalJSON encodes the error as {"message": Message, "data": Data},
-// leaving data out when it is nil. It is the payload of a CONNECT_ERROR.
-func (e *ClientError) MarshalJSON() ([]byte, error) {
-	type plain ClientError // plain has no MarshalJSON method
-	return json.Marshal((*plain)(e))
-}

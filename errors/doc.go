@@ -18,14 +18,14 @@
 // failure whose message the handler chose to show, [ValidationError] lists
 // the fields of a payload that failed validation, and [DecodeError] reports
 // arguments that do not decode into the handler's parameters. The other
-// types, [HandlerError] and [PanicError], describe what went wrong inside a
-// handler for the server's error handlers and are not shown to clients.
+// type, [PanicError], describes a handler that panicked, for the server's
+// error handlers; it is not shown to clients.
 //
 // # What a client sees
 //
 // [Wire] is the contract between a handler's error and the ack a client
-// receives. Every error becomes one object under the key "error", with a
-// code from a fixed set:
+// receives. Every error becomes one [WireError] object under the key
+// "error" ([WireAck]), with a code from a fixed set:
 //
 //	code           when                        message
 //	"validation"   a *ValidationError          "validation failed", plus "fields": [FieldError, ...]

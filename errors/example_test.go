@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/go-playground/validator/v10"
-
 	"github.com/socketeer/socketeer/errors"
 )
 
@@ -36,16 +34,6 @@ func ExampleClient() {
 	// Output:
 	// not authorized
 	// {"message":"not authorized","data":{"reason":"token expired"}}
-}
-
-func ExampleFromValidator() {
-	type join struct {
-		Room string `validate:"required,max=5"`
-	}
-	err := errors.FromValidator("join", validator.New().Struct(join{Room: "lobby-42"}))
-	fmt.Println(err)
-	// Output:
-	// socketeer: validation failed for "join": Room: max=5
 }
 
 func ExampleDecodeError() {

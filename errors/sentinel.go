@@ -32,4 +32,19 @@ var (
 	// ErrSlowConsumer reports a client disconnected because it did not read
 	// its packets fast enough and its write queue filled up.
 	ErrSlowConsumer = New("socketeer: slow consumer")
+
+	// ErrInvalidPacket reports a Socket.IO or Engine.IO packet that breaks
+	// the protocol; the connection that sent it is closed.
+	ErrInvalidPacket = New("socketeer: invalid packet")
+
+	// ErrEncode reports event or ack args that cannot be encoded as JSON.
+	ErrEncode = New("socketeer: cannot encode args")
+
+	// ErrRateLimited reports an event refused by the rate-limit middleware.
+	ErrRateLimited = New("socketeer: rate limit exceeded")
+
+	// ErrAdapter reports a failure of a namespace's adapter: it could not
+	// start, reach its backend, answer in time, or was closed. Adapters
+	// wrap it in their own, more precise errors.
+	ErrAdapter = New("socketeer: adapter failed")
 )

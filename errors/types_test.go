@@ -45,22 +45,6 @@ func TestDecodeError(t *testing.T) {
 	}
 }
 
-func TestHandlerError(t *testing.T) {
-	cause := errors.Client("room is full", nil)
-	err := &errors.HandlerError{Namespace: "/chat", Event: "join", Err: cause}
-	want := `socketeer: handler for "join" in namespace "/chat": room is full`
-	if got := err.Error(); got != want {
-		t.Errorf("Error() = %q, want %q", got, want)
-	}
-	var ce *errors.ClientError
-	if !errors.As(err, &ce) || ce != cause {
-		t.Error("As does not find the wrapped *ClientError")
-	}
-	if errors.Unwrap(err) != cause {
-		t.Error("Unwrap does not return Err")
-	}
-}
-
 func TestPanicError(t *testing.T) {
 	var re runtime.Error
 	func() {

@@ -1,11 +1,8 @@
 package errors
 
 import (
-	"reflect"
 	"strconv"
 	"strings"
-
-	"github.com/go-playground/validator/v10"
 )
 
 // FieldError is one field of a payload that failed one validation rule.
@@ -23,7 +20,9 @@ type FieldError struct {
 
 // ValidationError reports the fields of an event payload that failed
 // validation. [Wire] shows the fields to the client under the code
-// "validation".
+// "validation". The default validator (router.NewValidator) returns it; a
+// custom router.Validator should too, leaving Event empty for the router
+// to fill in.
 type ValidationError struct {
 	// Event is the event whose payload was rejected.
 	Event string
@@ -53,47 +52,4 @@ func (e *ValidationError) Error() string {
 		}
 	}
 	return b.String()
-}
-
-// FromValidator converts the validator.ValidationErrors that
-// github.com/go-playground/validator/v10 returns, possibly wrapped, into a
-// *ValidationError for event. Any other error, including nil, is returned
-// unchanged.
-//
-// Each Field is the validator's namespace without the top-level struct
-// name, so "SendMessage.items[2].name" becomes "items[2].name". The names
-// are JSON names only if the validator has a tag-name function that returns
-// them, registered with RegisterTagNameFunc.
-func FromValidator(event string, err error) error {
-	var ves validator.ValidationErrors
-	if !As(err, &ves) {
-		return err
-	}
-	fields := make([]FieldError, 0, len(ves))
-	for _, fe := range ves {
-		fields = append(fields, FieldError{
-			Field: fieldPath(fe),
-			Rule:  fe.Tag(),
-			Param: fe.Param(),
-			Value: nonZero(fe.Value()),
-		})
-	}
-	return &ValidationError{Event: event, Fields: fields}
-}
-
-// fieldPath returns fe's namespace without its first segment, the name of
-// the validated struct.
-func fieldPath(fe validator.FieldError) string {
-	if _, rest, ok := strings.Cut(fe.Namespace(), "."); ok {
-		return rest
-	}
-	return fe.Field()
-}
-
-// nonZero returns v, or nil if v is the zero value of its type.
-func nonZero(v any) any {
-	if v == nil || reflect.ValueOf(v).IsZero() {
-		return nil
-	}
-	return v
 }

@@ -8,11 +8,35 @@ const (
 	codeInternal   = "internal"
 )
 
-// Wire returns what a client sees in an ack for err, always a single
-// "error" member holding an object with a code and a message:
+// WireAck is what a client receives in an ack for a failed event: one
+// member "error". Its JSON shape is fixed:
 //
-//	*ValidationError  {"error": {"code": "validation", "message": "validation failed", "fields": [...]}}
-//	*ClientError      {"error": {"code": "client", "message": Message, "data": Data}}
+//	{"error": {"code": "...", "data": ..., "fields": [...], "message": "..."}}
+//
+// with data and fields present only when set (fields always for code
+// "validation").
+type WireAck struct {
+	Error WireError `json:"error"`
+}
+
+// WireError is the error object of a [WireAck] and the basis of a
+// CONNECT_ERROR: a code from a fixed set, a message, and for some codes
+// data or fields.
+type WireError struct {
+	// Code is "validation", "client", "bad_request" or "internal".
+	Code string `json:"code"`
+	// Data is a *ClientError's Data (code "client"), when not nil.
+	Data any `json:"data,omitzero"`
+	// Fields lists the failed fields (code "validation"); never nil then.
+	Fields []FieldError `json:"fields,omitzero"`
+	// Message is the human-readable text the client may show.
+	Message string `json:"message"`
+}
+
+// Wire returns what a client sees in an ack for err:
+//
+//	*ValidationError  {"error": {"code": "validation", "fields": [...], "message": "validation failed"}}
+//	*ClientError      {"error": {"code": "client", "data": Data, "message": Message}}
 //	*DecodeError      {"error": {"code": "bad_request", "message": err.Error()}}
 //	anything else     {"error": {"code": "internal", "message": "internal server error"}}
 //
@@ -25,15 +49,15 @@ const (
 // With debug true the message of an internal error is err.Error(); use it
 // in development only, since internal text may hold secrets. Wire returns
 // nil for a nil err.
-func Wire(err error, debug bool) map[string]any {
+func Wire(err error, debug bool) *WireAck {
 	if err == nil {
 		return nil
 	}
-	return map[string]any{"error": wireBody(err, debug)}
+	return &WireAck{Error: wireBody(err, debug)}
 }
 
-// wireBody returns the object under "error" for a non-nil err.
-func wireBody(err error, debug bool) map[string]any {
+// wireBody returns the error object for a non-nil err.
+func wireBody(err error, debug bool) WireError {
 	if _, ok := AsType[*PanicError](err); ok {
 		return internal(err, debug)
 	}
@@ -42,30 +66,26 @@ func wireBody(err error, debug bool) map[string]any {
 		if fields == nil {
 			fields = []FieldError{}
 		}
-		return map[string]any{"code": codeValidation, "message": "validation failed", "fields": fields}
+		return WireError{Code: codeValidation, Message: "validation failed", Fields: fields}
 	}
 	if ce, ok := AsType[*ClientError](err); ok {
-		body := map[string]any{"code": codeClient, "message": ce.Message}
-		if ce.Data != nil {
-			body["data"] = ce.Data
-		}
-		return body
+		return WireError{Code: codeClient, Message: ce.Message, Data: ce.Data}
 	}
 	if de, ok := AsType[*DecodeError](err); ok {
-		return map[string]any{"code": codeBadRequest, "message": de.Error()}
+		return WireError{Code: codeBadRequest, Message: de.Error()}
 	}
 	if Is(err, ErrArgs) {
-		return map[string]any{"code": codeBadRequest, "message": err.Error()}
+		return WireError{Code: codeBadRequest, Message: err.Error()}
 	}
 	return internal(err, debug)
 }
 
-// internal returns the body of an internal error, hiding its text unless
-// debug is true.
-func internal(err error, debug bool) map[string]any {
+// internal returns the error object of an internal error, hiding its text
+// unless debug is true.
+func internal(err error, debug bool) WireError {
 	msg := "internal server error"
 	if debug {
 		msg = err.Error()
 	}
-	return map[string]any{"code": codeInternal, "message": msg}
+	return WireError{Code: codeInternal, Message: msg}
 }

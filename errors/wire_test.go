@@ -27,7 +27,7 @@ func TestWire(t *testing.T) {
 				`{"field":"text","rule":"max","param":"5","value":"toolong"}],"message":"validation failed"}}`},
 		{"validation without fields", &errors.ValidationError{Event: "send"}, false,
 			`{"error":{"code":"validation","fields":[],"message":"validation failed"}}`},
-		{"validation in a handler error", &errors.HandlerError{Namespace: "/", Event: "send", Err: validation}, true,
+		{"validation wrapped", fmt.Errorf("handler: %w", validation), true,
 			`{"error":{"code":"validation","fields":[{"field":"room","rule":"required"},` +
 				`{"field":"text","rule":"max","param":"5","value":"toolong"}],"message":"validation failed"}}`},
 		{"client", errors.Client("room is full", map[string]int{"max": 10}), false,
@@ -38,7 +38,7 @@ func TestWire(t *testing.T) {
 			`{"error":{"code":"client","message":"room is full"}}`},
 		{"decode", decode, false,
 			`{"error":{"code":"bad_request","message":"socketeer: event \"send\" arg 0: not a string"}}`},
-		{"decode wrapped", &errors.HandlerError{Namespace: "/", Event: "send", Err: decode}, false,
+		{"decode wrapped", fmt.Errorf("handler: %w", decode), false,
 			`{"error":{"code":"bad_request","message":"socketeer: event \"send\" arg 0: not a string"}}`},
 		{"ErrArgs wrapped", fmt.Errorf("%w: want 2, got 1", errors.ErrArgs), false,
 			`{"error":{"code":"bad_request","message":"socketeer: bad event arguments: want 2, got 1"}}`},

@@ -15,6 +15,7 @@ import (
 	"github.com/socketeer/socketeer/adapter"
 	"github.com/socketeer/socketeer/app"
 	"github.com/socketeer/socketeer/errors"
+	"github.com/socketeer/socketeer/internal/inproc"
 	"github.com/socketeer/socketeer/internal/testenv"
 	"github.com/socketeer/socketeer/namespace"
 )
@@ -251,13 +252,13 @@ func TestRoomsBroadcastNode(t *testing.T) {
 
 	// Server side: every socket is gone, with the right reasons.
 	deadline := time.Now().Add(3 * time.Second)
-	for (a.Of("/").Len() > 0 || a.Of("/admin").Len() > 0 || a.Engine().Len() > 0) && time.Now().Before(deadline) {
+	for (a.Of("/").Len() > 0 || a.Of("/admin").Len() > 0 || inproc.Sessions(a) > 0) && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
-	if n, m, e := a.Of("/").Len(), a.Of("/admin").Len(), a.Engine().Len(); n+m+e != 0 {
+	if n, m, e := a.Of("/").Len(), a.Of("/admin").Len(), inproc.Sessions(a); n+m+e != 0 {
 		t.Errorf("left behind: %d sockets on /, %d on /admin, %d sessions", n, m, e)
 	}
-	if m, ok := root.Runtime().Adapter().(*adapter.Memory); ok {
+	if m, ok := inproc.Adapter(&root.Namespace).(*adapter.Memory); ok {
 		if rooms, sockets := m.Size(); rooms+sockets != 0 {
 			t.Errorf("adapter Size = (%d, %d), want (0, 0)", rooms, sockets)
 		}

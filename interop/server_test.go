@@ -12,11 +12,13 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/socketeer/socketeer/app"
 	"github.com/socketeer/socketeer/engine"
 	"github.com/socketeer/socketeer/errors"
+	"github.com/socketeer/socketeer/internal/inproc"
 	"github.com/socketeer/socketeer/namespace"
-	"go.uber.org/goleak"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -179,7 +181,8 @@ func newServerDelayingProbes(t *testing.T, delay time.Duration) *server {
 		srv.mu.Lock()
 		srv.sessions[s.ID()] = s
 		srv.mu.Unlock()
-		return srv.app.Open(s)
+		r, _ := inproc.Open(srv.app, s)
+		return r
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/socket.io/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

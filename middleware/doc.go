@@ -2,7 +2,9 @@
 //
 // RateLimit bounds the events each socket may send with a token bucket:
 //
-//	a.Use(middleware.RateLimit(20, 40)) // 20 events/s per socket, bursts of 40
+//	a := app.New(app.Options{Middleware: []router.Middleware{
+//		middleware.RateLimit(20, 40), // 20 events/s per socket, bursts of 40
+//	}})
 //
 // An event over the limit is not handled: its error reaches the namespace's
 // error handler (or the app's, or the built-in one), and a client that

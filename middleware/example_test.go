@@ -8,6 +8,7 @@ import (
 	"github.com/socketeer/socketeer/apptest"
 	"github.com/socketeer/socketeer/middleware"
 	"github.com/socketeer/socketeer/namespace"
+	"github.com/socketeer/socketeer/router"
 )
 
 // Chat is a namespace with one event.
@@ -19,9 +20,8 @@ func (c *Chat) OnSay(s *namespace.Socket, text string) string { return "ok" }
 // Each socket may send 2 events a second, in bursts of up to 3; the fourth
 // event of a burst is refused with an error the client sees in its ack.
 func ExampleRateLimit() {
-	a := app.New(app.Options{})
+	a := app.New(app.Options{Middleware: []router.Middleware{middleware.RateLimit(2, 3)}})
 	a.Register(&Chat{})
-	a.Use(middleware.RateLimit(2, 3))
 
 	c, _ := apptest.NewClient(a, "/", nil)
 	defer c.Close()

@@ -2,19 +2,19 @@ package middleware
 
 import (
 	"context"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/socketeer/socketeer/errors"
+	"github.com/socketeer/socketeer/internal/nsrt"
 	"github.com/socketeer/socketeer/namespace"
 	"github.com/socketeer/socketeer/router"
 )
 
 // ErrRateLimited is matched (with errors.Is) by the error RateLimit
-// returns for an event over the limit.
-var ErrRateLimited = errors.New("socketeer/middleware: rate limit exceeded")
+// returns for an event over the limit. It is errors.ErrRateLimited.
+var ErrRateLimited = errors.ErrRateLimited
 
 // limitError refuses one event: ErrRateLimited for Go code, a client error
 // for the wire.
@@ -29,8 +29,8 @@ var limiters atomic.Uint64
 
 // RateLimit returns middleware that lets each socket send perSecond events
 // a second on average and up to burst at once (a token bucket per socket,
-// kept in the socket's storage and freed with it). Connects are not
-// counted. An event over the limit is not handled and fails with an error
+// kept in the socket's private storage, not its session, and freed with
+// it). Connects are not counted. An event over the limit is not handled and fails with an error
 // matching ErrRateLimited that clients see as a client error
 // "rate limit exceeded". perSecond must be positive; burst below 1 counts
 // as 1.
@@ -39,7 +39,7 @@ func RateLimit(perSecond float64, burst int) router.Middleware {
 		panic("socketeer/middleware: RateLimit needs a positive rate")
 	}
 	burst = max(burst, 1)
-	key := "socketeer/middleware.RateLimit#" + strconv.FormatUint(limiters.Add(1), 10)
+	key := limiterKey(limiters.Add(1))
 	return func(next router.Handler) router.Handler {
 		return func(ctx context.Context, s *namespace.Socket, ev *router.Event) (router.Result, error) {
 			if ev.Name == "connect" {
@@ -53,15 +53,17 @@ func RateLimit(perSecond float64, burst int) router.Middleware {
 	}
 }
 
-// bucketOf returns the socket's bucket, making it on first use. Events of
-// one socket are handled one at a time, but Set and Get are safe anyway.
-func bucketOf(s *namespace.Socket, key string, rate float64, burst int) *bucket {
-	if v, ok := s.Get(key); ok {
-		return v.(*bucket)
-	}
-	b := &bucket{rate: rate, burst: float64(burst), tokens: float64(burst), last: time.Now()}
-	s.Set(key, b)
-	return b
+// limiterKey names the bucket of one RateLimit middleware in a socket's
+// private storage.
+type limiterKey uint64
+
+// bucketOf returns the socket's bucket, making it on first use. It lives
+// in the socket's private storage, apart from the user's session (which
+// FetchSockets reports), and goes with the socket.
+func bucketOf(s *namespace.Socket, key limiterKey, rate float64, burst int) *bucket {
+	return (*nsrt.Socket)(s).Private(key, func() any {
+		return &bucket{rate: rate, burst: float64(burst), tokens: float64(burst), last: time.Now()}
+	}).(*bucket)
 }
 
 // bucket is a token bucket.

@@ -14,6 +14,7 @@ import (
 	"github.com/socketeer/socketeer/errors"
 	"github.com/socketeer/socketeer/middleware"
 	"github.com/socketeer/socketeer/namespace"
+	"github.com/socketeer/socketeer/router"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -33,15 +34,12 @@ func (c *Counter) OnError(s *namespace.Socket, event string, err error) any {
 	return errors.Wire(err, false)
 }
 
-func newApp(t *testing.T, mw ...func(*app.App)) (*app.App, *Counter) {
+func newApp(t *testing.T, mw ...router.Middleware) (*app.App, *Counter) {
 	t.Helper()
-	a := app.New(app.Options{})
+	a := app.New(app.Options{Middleware: mw})
 	c := &Counter{}
 	if err := a.Register(c); err != nil {
 		t.Fatal(err)
-	}
-	for _, fn := range mw {
-		fn(a)
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
@@ -66,7 +64,7 @@ func TestRateLimit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a, c := newApp(t, func(a *app.App) { a.Use(middleware.RateLimit(tt.perSecond, tt.burst)) })
+			a, c := newApp(t, middleware.RateLimit(tt.perSecond, tt.burst))
 			cl := apptest.Connect(t, a, "/", nil)
 			defer cl.Close()
 			ctx := context.Background()
@@ -97,7 +95,7 @@ func TestRateLimit(t *testing.T) {
 // TestRateLimitPerSocket: each socket has its own bucket, and connects are
 // not counted.
 func TestRateLimitPerSocket(t *testing.T) {
-	a, c := newApp(t, func(a *app.App) { a.Use(middleware.RateLimit(0.001, 2)) })
+	a, c := newApp(t, middleware.RateLimit(0.001, 2))
 	for range 3 {
 		cl := apptest.Connect(t, a, "/", nil)
 		for range 3 {
@@ -120,10 +118,9 @@ func TestRateLimitPanicsOnBadRate(t *testing.T) {
 }
 
 func BenchmarkRateLimit(b *testing.B) {
-	a := app.New(app.Options{})
+	a := app.New(app.Options{Middleware: []router.Middleware{middleware.RateLimit(1e12, 1<<30)}})
 	c := &Counter{}
 	a.Register(c)
-	a.Use(middleware.RateLimit(1e12, 1<<30))
 	cl := apptest.Connect(b, a, "/", nil)
 	defer cl.Close()
 	b.ReportAllocs()

@@ -21,11 +21,7 @@ func echo(event string, args []json.RawMessage) []json.RawMessage {
 func silent(string, []json.RawMessage) []json.RawMessage { return nil }
 
 // pendingAcks returns how many acks s still waits for.
-func pendingAcks(s *Socket) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.acks)
-}
+func pendingAcks(s *Socket) int { return core(s).PendingAcks() }
 
 func connectAnswering(t testing.TB, rt *Runtime, answer func(string, []json.RawMessage) []json.RawMessage, rooms ...string) (*Socket, *fakeConn) {
 	t.Helper()
@@ -38,7 +34,7 @@ func TestSocketEmitWithAck(t *testing.T) {
 	const ackTimeout = 300 * time.Millisecond
 	rt := newRuntime(t, ackTimeout)
 	answering, _ := connectAnswering(t, rt, echo)
-	mute, _ := connectAnswering(t, rt, silent)
+	mute, muteConn := connectAnswering(t, rt, silent)
 
 	t.Run("answered", func(t *testing.T) {
 		r, err := answering.EmitWithAck(context.Background(), "sum", 1, "two", []byte{3})
@@ -99,9 +95,9 @@ func TestSocketEmitWithAck(t *testing.T) {
 		}
 	})
 	t.Run("late ack ignored", func(t *testing.T) {
-		for _, p := range mute.conn.(*fakeConn).packets(t) {
+		for _, p := range muteConn.packets(t) {
 			if p.Type == protocol.Event && p.ID != protocol.NoID {
-				mute.HandleAck(p.ID, []json.RawMessage{json.RawMessage(`1`)})
+				core(mute).HandleAck(p.ID, []json.RawMessage{json.RawMessage(`1`)})
 			}
 		}
 		if n := pendingAcks(mute); n != 0 {
@@ -237,7 +233,7 @@ func TestBroadcastAckDisconnect(t *testing.T) {
 		t.Fatalf("got %d replies and %v, want 1 and ErrAckTimeout", len(replies), err)
 	}
 	// Emitting with acks to a disconnected socket registers nothing.
-	leaving.ExpectAck(99, func([]json.RawMessage) { t.Error("ack on a closed socket") })
+	core(leaving).ExpectAck(99, func([]json.RawMessage) { t.Error("ack on a closed socket") })
 	if n := pendingAcks(leaving); n != 0 {
 		t.Errorf("a closed socket registered %d acks", n)
 	}

@@ -36,7 +36,7 @@ func TestSend(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c.reset()
+			c.Reset()
 			if err := tt.emit(); err != nil {
 				t.Fatal(err)
 			}
@@ -53,9 +53,7 @@ func TestBinaryFrames(t *testing.T) {
 	if err := Of(rt).To("room").Emit("bin", []byte{0xff}, []byte{}); err != nil {
 		t.Fatal(err)
 	}
-	c.mu.Lock()
-	msgs := slices.Clone(c.msgs)
-	c.mu.Unlock()
+	msgs := c.Messages()
 	if len(msgs) != 3 || msgs[0].Binary || !msgs[1].Binary || !msgs[2].Binary {
 		t.Fatalf("got %d messages %v, want a text header and 2 binary frames", len(msgs), msgs)
 	}
@@ -90,7 +88,7 @@ func TestSendErrors(t *testing.T) {
 func TestHeldWhileConnecting(t *testing.T) {
 	rt := newRuntime(t, time.Second)
 	c := newFakeConn()
-	s := rt.Connect(c, Handshake{})
+	s := (*Socket)(rt.Connect(c, Handshake{}))
 	s.Join("room")
 	s.Emit("first")
 	Of(rt).To("room").Emit("second")
@@ -98,7 +96,7 @@ func TestHeldWhileConnecting(t *testing.T) {
 	if got := c.events(t); len(got) != 0 {
 		t.Fatalf("sent before Accept: %q", got)
 	}
-	s.Accept()
+	core(s).Accept()
 	s.Emit("third")
 	if got, want := c.events(t), []string{`["first"]`, `["second"]`, `["third"]`}; !slices.Equal(got, want) {
 		t.Errorf("got %q, want %q", got, want)
@@ -111,7 +109,7 @@ func TestVolatile(t *testing.T) {
 	ns := Of(rt)
 	s, free := connect(t, rt, "room")
 	_, busy := connect(t, rt, "room")
-	busy.busy.Store(true)
+	busy.Busy.Store(true)
 	if err := ns.To("room").Volatile().Emit("v"); err != nil {
 		t.Fatal(err)
 	}
@@ -124,15 +122,15 @@ func TestVolatile(t *testing.T) {
 	if got := busy.events(t); len(got) != 0 {
 		t.Errorf("busy socket got %q, want nothing", got)
 	}
-	free.busy.Store(true)
+	free.Busy.Store(true)
 	s.Volatile().Emit("dropped")
-	free.busy.Store(false)
+	free.Busy.Store(false)
 	s.Volatile().Emit("kept")
 	if got := free.events(t); got[len(got)-1] != `["kept"]` || len(got) != 3 {
 		t.Errorf("socket Volatile: got %q", got)
 	}
 	// A volatile packet is dropped by a busy socket, not queued for later.
-	busy.busy.Store(false)
+	busy.Busy.Store(false)
 	ns.To("room").Emit("plain")
 	if got := busy.events(t); !slices.Equal(got, []string{`["plain"]`}) {
 		t.Errorf("busy socket, once free, got %q", got)
@@ -144,7 +142,7 @@ func benchRoom(tb testing.TB, n int) (*Runtime, []*fakeConn) {
 	rt := newRuntime(tb, time.Second)
 	conns := make([]*fakeConn, n)
 	for i := range conns {
-		conns[i] = &fakeConn{id: "c", discard: true}
+		conns[i] = newConn(true)
 		connectConn(rt, conns[i], "room")
 	}
 	return rt, conns
@@ -162,7 +160,7 @@ func benchmarkBroadcast(b *testing.B, n int) {
 		}
 	}
 	b.StopTimer()
-	if got := conns[n-1].count.Load(); got < int64(b.N) {
+	if got := conns[n-1].Sent(); got < int64(b.N) {
 		b.Fatalf("last socket got %d packets, want %d", got, b.N)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/recipient")
@@ -181,11 +179,10 @@ func TestBroadcastAllocs(t *testing.T) {
 		t.Skip("allocation counts")
 	}
 	measure := func(n int, emit func(Operator) error, op func(*Runtime) Operator) float64 {
-		rt, _ := benchRoom(t, n)
-		i := 0
-		for id := range rt.sockets { // half the sockets are in "other" too
-			if i++; i%2 == 0 {
-				rt.adapter.Join(id, "other")
+		rt, conns := benchRoom(t, n)
+		for i, c := range conns { // half the sockets are in "other" too
+			if i%2 == 1 {
+				rt.Adapter().Join(c.sock.ID(), "other")
 			}
 		}
 		o := op(rt)

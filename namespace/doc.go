@@ -12,8 +12,11 @@
 //	}
 //
 // A namespace struct is registered with an app (app.App.Register), which
-// creates its Runtime and binds the embedded Namespace to it; methods of a
-// Namespace that is not registered fail with errors.ErrUnknownNamespace.
+// binds the embedded Namespace to the namespace's state on this node;
+// methods of a Namespace that is not registered fail with
+// errors.ErrUnknownNamespace. What the library does with a socket
+// (accepting it, delivering acks, detaching it) is not part of this
+// package's API.
 // Handler methods returning Args or RawArgs spread several ack args.
 //
 // # Concurrency

@@ -39,7 +39,7 @@ func ExampleNamespace() {
 func ExampleValue() {
 	a := app.New(app.Options{})
 	a.Register(&Profile{}, "/profile")
-	c, err := apptest.NewClient(a, "/profile", map[string]string{"User": "ann"})
+	c, err := apptest.NewClient(a, "/profile", &apptest.Options{Auth: map[string]string{"User": "ann"}})
 	if err != nil {
 		panic(err)
 	}

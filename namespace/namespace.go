@@ -3,9 +3,11 @@ package namespace
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
-	"github.com/socketeer/socketeer/adapter"
+	"github.com/socketeer/socketeer/errors"
+	"github.com/socketeer/socketeer/internal/nsrt"
 )
 
 // Namespace is the base of a namespace struct. Embed it, and the struct's
@@ -21,36 +23,39 @@ import (
 // The zero value is not registered: its operations fail with an error
 // wrapping errors.ErrUnknownNamespace. The app's Of method returns the
 // Namespace of any registered path.
-type Namespace struct {
-	rt *Runtime
-}
+//
+// A namespace struct receives the events other nodes send with
+// ServerSideEmit by declaring
+//
+//	func (c *Chat) OnServerSideEmit(event string, args []json.RawMessage)
+//
+// which the app finds at registration, like the event handlers; it runs
+// on the adapter's goroutine, so it must not block.
+type Namespace nsrt.Handle
 
-// Attach binds v, a namespace struct embedding Namespace, to rt. It
-// reports whether v embeds Namespace. The app calls it at registration.
-func Attach(v any, rt *Runtime) bool {
-	b, ok := v.(interface{ attach(*Runtime) })
-	if ok {
-		b.attach(rt)
+func init() {
+	nsrt.Bind = func(v any, rt *nsrt.Runtime) bool {
+		b, ok := v.(interface{ bind(*nsrt.Runtime) })
+		if ok {
+			b.bind(rt)
+		}
+		return ok
 	}
-	return ok
 }
 
-func (n *Namespace) attach(rt *Runtime) { n.rt = rt }
+// bind is what marks a struct as embedding Namespace.
+func (n *Namespace) bind(rt *nsrt.Runtime) { (*nsrt.Handle)(n).Bind(rt) }
 
-// Of returns the Namespace handle of rt.
-func Of(rt *Runtime) *Namespace { return &Namespace{rt: rt} }
+func (n *Namespace) rt() *nsrt.Runtime { return (*nsrt.Handle)(n).Runtime() }
 
-// Runtime returns the namespace's runtime, nil before registration.
-func (n *Namespace) Runtime() *Runtime { return n.rt }
-
-func (n *Namespace) op() Operator { return Operator{rt: n.rt} }
+func (n *Namespace) op() Operator { return Operator{rt: n.rt()} }
 
 // Name returns the namespace path, such as "/chat".
 func (n *Namespace) Name() string {
-	if n.rt == nil {
+	if n.rt() == nil {
 		return ""
 	}
-	return n.rt.name
+	return n.rt().Name()
 }
 
 // Emit sends an event to every socket of the namespace.
@@ -83,7 +88,7 @@ func (n *Namespace) Volatile() Operator { return n.op().Volatile() }
 func (n *Namespace) Timeout(d time.Duration) Operator { return n.op().Timeout(d) }
 
 // FetchSockets describes every socket of the namespace, on every node.
-func (n *Namespace) FetchSockets(ctx context.Context) ([]adapter.SocketInfo, error) {
+func (n *Namespace) FetchSockets(ctx context.Context) ([]SocketInfo, error) {
 	return n.op().FetchSockets(ctx)
 }
 
@@ -103,34 +108,34 @@ func (n *Namespace) CloseRoom(room string) error { return n.op().To(room).Socket
 
 // Socket returns the socket with id connected to this node, or nil.
 func (n *Namespace) Socket(id string) *Socket {
-	if n.rt == nil {
+	if n.rt() == nil {
 		return nil
 	}
-	return n.rt.socket(id)
+	return (*Socket)(n.rt().Socket(id))
 }
 
 // Len returns the number of sockets connected to this namespace on this node.
 func (n *Namespace) Len() int {
-	if n.rt == nil {
+	if n.rt() == nil {
 		return 0
 	}
-	return n.rt.Len()
+	return n.rt().Len()
 }
 
 // ServerSideEmit sends an event to this namespace on every other node.
 func (n *Namespace) ServerSideEmit(event string, args ...any) error {
-	if n.rt == nil {
+	if n.rt() == nil {
 		return errNotRegistered
 	}
 	raw := make([]json.RawMessage, len(args))
 	for i, a := range args {
 		b, err := json.Marshal(a)
 		if err != nil {
-			return err
+			return fmt.Errorf("%w: args of %q: %w", errors.ErrEncode, event, err)
 		}
 		raw[i] = b
 	}
-	return n.rt.adapter.ServerSideEmit(event, raw)
+	return n.rt().Adapter().ServerSideEmit(event, raw)
 }
 
 // Args, returned by a handler, is a list of ack values sent as separate

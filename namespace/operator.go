@@ -10,6 +10,7 @@ import (
 
 	"github.com/socketeer/socketeer/adapter"
 	"github.com/socketeer/socketeer/errors"
+	"github.com/socketeer/socketeer/internal/nsrt"
 	"github.com/socketeer/socketeer/protocol"
 )
 
@@ -19,7 +20,7 @@ import (
 //
 //	ns.To("room1", "room2").Except("muted").Emit("news", item)
 type Operator struct {
-	rt       *Runtime
+	rt       *nsrt.Runtime
 	rooms    []string
 	except   []string
 	local    bool
@@ -74,12 +75,12 @@ func (o Operator) Emit(event string, args ...any) error {
 	if protocol.ReservedEvent(event) {
 		return fmt.Errorf("%w: %q", errors.ErrReservedEvent, event)
 	}
-	p, err := encodeEvent(o.rt.name, protocol.NoID, event, args)
+	p, err := nsrt.EncodeEvent(o.rt.Name(), protocol.NoID, event, args)
 	if err != nil {
 		return err
 	}
-	o.rt.trace(p, "", "", -1)
-	return o.rt.adapter.Broadcast(p, o.options())
+	o.rt.Trace(p, "", "", -1)
+	return o.rt.Adapter().Broadcast(p, o.options())
 }
 
 // Send sends data as the "message" event to every selected socket.
@@ -117,29 +118,29 @@ func (o Operator) EmitWithAck(ctx context.Context, event string, args ...any) ([
 	}
 	d := o.timeout
 	if _, ok := ctx.Deadline(); !ok && d <= 0 {
-		d = o.rt.ackTimeout
+		d = o.rt.AckTimeout()
 	}
 	if d > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, d)
 		defer cancel()
 	}
-	id := o.rt.nextAckID()
-	p, err := encodeEvent(o.rt.name, id, event, args)
+	id := o.rt.NextAckID()
+	p, err := nsrt.EncodeEvent(o.rt.Name(), id, event, args)
 	if err != nil {
 		return nil, err
 	}
 	c := newCollector()
-	nodes, err := o.rt.adapter.BroadcastWithAck(p, o.options(), c)
+	nodes, err := o.rt.Adapter().BroadcastWithAck(p, o.options(), c)
 	if err != nil {
-		o.rt.dropAcks(id)
+		o.rt.DropAcks(id)
 		return nil, err
 	}
-	o.rt.trace(p, "", "", -1)
+	o.rt.Trace(p, "", "", -1)
 	replies, err := c.wait(ctx, nodes, event)
 	if err != nil {
 		// The sockets that did not answer forget the ack id.
-		o.rt.dropAcks(id)
+		o.rt.DropAcks(id)
 	}
 	return replies, err
 }
@@ -197,11 +198,11 @@ func (c *collector) wait(ctx context.Context, nodes int, event string) ([]Reply,
 }
 
 // FetchSockets describes the selected sockets, on every node.
-func (o Operator) FetchSockets(ctx context.Context) ([]adapter.SocketInfo, error) {
+func (o Operator) FetchSockets(ctx context.Context) ([]SocketInfo, error) {
 	if err := o.check(); err != nil {
 		return nil, err
 	}
-	return o.rt.adapter.FetchSockets(ctx, o.options())
+	return o.rt.Adapter().FetchSockets(ctx, o.options())
 }
 
 // SocketsJoin makes the selected sockets join rooms.
@@ -209,7 +210,7 @@ func (o Operator) SocketsJoin(rooms ...string) error {
 	if err := o.check(); err != nil {
 		return err
 	}
-	return o.rt.adapter.AddSockets(o.options(), rooms)
+	return o.rt.Adapter().AddSockets(o.options(), rooms)
 }
 
 // SocketsLeave makes the selected sockets leave rooms.
@@ -217,7 +218,7 @@ func (o Operator) SocketsLeave(rooms ...string) error {
 	if err := o.check(); err != nil {
 		return err
 	}
-	return o.rt.adapter.DelSockets(o.options(), rooms)
+	return o.rt.Adapter().DelSockets(o.options(), rooms)
 }
 
 // DisconnectSockets disconnects the selected sockets; with closeConn their
@@ -226,5 +227,5 @@ func (o Operator) DisconnectSockets(closeConn bool) error {
 	if err := o.check(); err != nil {
 		return err
 	}
-	return o.rt.adapter.DisconnectSockets(o.options(), closeConn)
+	return o.rt.Adapter().DisconnectSockets(o.options(), closeConn)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"slices"
 	"sync"
@@ -15,62 +14,45 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/socketeer/socketeer/adapter"
-	"github.com/socketeer/socketeer/engine"
+	"github.com/socketeer/socketeer/internal/memsession"
+	"github.com/socketeer/socketeer/internal/nsrt"
 	"github.com/socketeer/socketeer/protocol"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// fakeConn is a namespace.Conn that records the engine packets it is
-// given. With discard it only counts them. With answer set, it acts as a
-// client that acknowledges every event asking for an ack.
+// fakeConn is an nsrt.Conn on an in-memory session that keeps what it is
+// sent (or, made with discard, only counts it). With answer set, it acts
+// as a client that acknowledges every event asking for an ack.
 type fakeConn struct {
-	id      string
-	discard bool
-	busy    atomic.Bool // SendVolatile refuses while set
-	count   atomic.Int64
-	answer  func(event string, args []json.RawMessage) []json.RawMessage
+	*memsession.Session
+	answer func(event string, args []json.RawMessage) []json.RawMessage
 
 	mu          sync.Mutex
 	sock        *Socket
-	msgs        []engine.Packet
 	disconnects []bool // closeConn of each Disconnect call
 }
 
 var connIDs atomic.Int64
 
-func newFakeConn() *fakeConn { return &fakeConn{id: fmt.Sprintf("eio%d", connIDs.Add(1))} }
+func newFakeConn() *fakeConn { return newConn(false) }
 
-func (c *fakeConn) ID() string { return c.id }
-
-func (c *fakeConn) Request() *http.Request { return nil }
-
-func (c *fakeConn) Send(packets ...engine.Packet) error {
-	c.count.Add(int64(len(packets)))
-	if c.discard {
-		return nil
+// newConn returns a fakeConn that keeps what it is sent, or with discard
+// only counts it.
+func newConn(discard bool) *fakeConn {
+	c := &fakeConn{}
+	o := memsession.Options{ID: fmt.Sprintf("eio%d", connIDs.Add(1)), Keep: !discard}
+	if !discard {
+		o.OnPacket = c.autoAck
 	}
-	c.mu.Lock()
-	c.msgs = append(c.msgs, packets...)
-	s := c.sock
-	c.mu.Unlock()
-	if c.answer != nil {
-		c.autoAck(s, packets)
-	}
-	return nil
+	c.Session = memsession.New(o)
+	return c
 }
 
 // autoAck answers an EVENT that asks for an ack, from another goroutine
 // as a real client would.
-func (c *fakeConn) autoAck(s *Socket, msgs []engine.Packet) {
-	dec := protocol.NewDecoder(protocol.Limits{})
-	p, _, err := dec.DecodeText(msgs[0].Data)
-	for _, m := range msgs[1:] {
-		if err == nil {
-			p, _, err = dec.DecodeBinary(m.Data)
-		}
-	}
-	if err != nil || p.ID == protocol.NoID || (p.Type != protocol.Event && p.Type != protocol.BinaryEvent) {
+func (c *fakeConn) autoAck(p *protocol.Packet) {
+	if c.answer == nil || p.ID == protocol.NoID || (p.Type != protocol.Event && p.Type != protocol.BinaryEvent) {
 		return
 	}
 	data, err := protocol.InlineAttachments(p.Data, p.Attachments)
@@ -81,21 +63,17 @@ func (c *fakeConn) autoAck(s *Socket, msgs []engine.Packet) {
 	if err != nil {
 		return
 	}
+	c.mu.Lock()
+	s := c.sock
+	c.mu.Unlock()
 	go func() {
 		if reply := c.answer(name, args); reply != nil {
-			s.HandleAck(p.ID, reply)
+			core(s).HandleAck(p.ID, reply)
 		}
 	}()
 }
 
-func (c *fakeConn) SendVolatile(packets ...engine.Packet) bool {
-	if c.busy.Load() {
-		return false
-	}
-	return c.Send(packets...) == nil
-}
-
-func (c *fakeConn) Disconnect(s *Socket, closeConn bool) {
+func (c *fakeConn) Disconnect(s *nsrt.Socket, closeConn bool) {
 	c.mu.Lock()
 	c.disconnects = append(c.disconnects, closeConn)
 	c.mu.Unlock()
@@ -105,28 +83,9 @@ func (c *fakeConn) Disconnect(s *Socket, closeConn bool) {
 // packets decodes what the connection received so far.
 func (c *fakeConn) packets(t testing.TB) []*protocol.Packet {
 	t.Helper()
-	c.mu.Lock()
-	msgs := slices.Clone(c.msgs)
-	c.mu.Unlock()
-	dec := protocol.NewDecoder(protocol.Limits{})
-	var out []*protocol.Packet
-	for _, m := range msgs {
-		var (
-			p    *protocol.Packet
-			done bool
-			err  error
-		)
-		if m.Binary {
-			p, done, err = dec.DecodeBinary(m.Data)
-		} else {
-			p, done, err = dec.DecodeText(m.Data)
-		}
-		if err != nil {
-			t.Fatalf("conn %s got an invalid packet %q: %v", c.id, m.Data, err)
-		}
-		if done {
-			out = append(out, p)
-		}
+	out, err := c.Packets()
+	if err != nil {
+		t.Fatalf("conn %s got an invalid packet: %v", c.ID(), err)
 	}
 	return out
 }
@@ -149,16 +108,10 @@ func (c *fakeConn) events(t testing.TB) []string {
 	return out
 }
 
-func (c *fakeConn) reset() {
-	c.mu.Lock()
-	c.msgs = nil
-	c.mu.Unlock()
-}
-
 // newRuntime returns a runtime of "/" with an in-memory adapter.
 func newRuntime(t testing.TB, ackTimeout time.Duration) *Runtime {
 	t.Helper()
-	rt, err := NewRuntime("/", RuntimeOptions{AckTimeout: ackTimeout})
+	rt, err := nsrt.New("/", nsrt.Options{AckTimeout: ackTimeout})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,11 +127,11 @@ func connect(t testing.TB, rt *Runtime, rooms ...string) (*Socket, *fakeConn) {
 
 func connectConn(rt *Runtime, c *fakeConn, rooms ...string) (*Socket, *fakeConn) {
 	r := httptest.NewRequest("GET", "/socket.io/?EIO=4&transport=websocket&room=x", nil)
-	s := rt.Connect(c, NewHandshake(r, nil))
+	s := (*Socket)(rt.Connect(c, Handshake{Header: r.Header, Query: r.URL.Query(), Address: r.RemoteAddr}))
 	c.mu.Lock()
 	c.sock = s
 	c.mu.Unlock()
-	s.Accept()
+	core(s).Accept()
 	s.Join(rooms...)
 	return s, c
 }
@@ -283,7 +236,7 @@ func TestTargeting(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, c := range conns {
-				c.reset()
+				c.Reset()
 			}
 			if err := tt.emit(); err != nil {
 				t.Fatal(err)
@@ -328,7 +281,7 @@ func TestRoomCleanup(t *testing.T) {
 	for w := range workers {
 		wg.Go(func() {
 			for i := w; i < sockets; i += workers {
-				s, _ := connectConn(rt, &fakeConn{id: "c", discard: true},
+				s, _ := connectConn(rt, newConn(true),
 					fmt.Sprintf("room%d", i%7), fmt.Sprintf("room%d", i%13), "all", fmt.Sprintf("own%d", i))
 				if i%3 == 0 {
 					s.Leave("all")
@@ -381,7 +334,7 @@ func TestConcurrentRooms(t *testing.T) {
 	for i := range 4 {
 		wg.Go(func() { // sockets coming and going
 			for j := 0; ctx.Err() == nil; j++ {
-				s, _ := connectConn(rt, &fakeConn{id: "c", discard: true}, rooms[(i+j)%len(rooms)])
+				s, _ := connectConn(rt, newConn(true), rooms[(i+j)%len(rooms)])
 				s.Join(rooms[j%len(rooms)])
 				s.Set("j", j)
 				s.Broadcast().Emit("hi")

@@ -2,7 +2,6 @@ package namespace
 
 import (
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
@@ -34,7 +33,7 @@ func TestSessionConcurrent(t *testing.T) {
 				s.Set("tmp"+own, "x")
 				s.Delete("tmp" + own)
 				if i%50 == 0 {
-					s.view().Info() // FetchSockets copies the session
+					core(s).Info() // FetchSockets copies the session
 				}
 			}
 		})
@@ -82,29 +81,18 @@ func TestHandshake(t *testing.T) {
 	r.Header.Set("X-Client", "test")
 	r.RemoteAddr = "192.0.2.7:4242"
 	before := time.Now()
-	hs := NewHandshake(r, json.RawMessage(`{"token":"t1"}`))
-	if hs.Header.Get("X-Client") != "test" || hs.Address != "192.0.2.7:4242" || hs.Secure ||
-		hs.Query.Get("token") != "abc" || string(hs.Auth) != `{"token":"t1"}` || hs.Time.Before(before) ||
-		hs.URL != "/socket.io/?EIO=4&transport=polling&token=abc&tag=a&tag=b" {
-		t.Errorf("handshake = %+v", hs)
-	}
-	if got := NewHandshake(r, nil).Auth; string(got) != "{}" {
-		t.Errorf("auth without payload = %s, want {}", got)
-	}
-	r.TLS = &tls.ConnectionState{}
-	if !NewHandshake(r, nil).Secure {
-		t.Error("Secure false over TLS")
-	}
+	hs := Handshake{Header: r.Header, Query: r.URL.Query(), Auth: json.RawMessage(`{"token":"t1"}`),
+		Address: r.RemoteAddr, URL: r.URL.String(), Time: before}
 
 	rt := newRuntime(t, time.Second)
-	s := rt.Connect(newFakeConn(), hs)
-	defer s.Detach()
+	s := (*Socket)(rt.Connect(newFakeConn(), hs))
+	defer core(s).Detach()
 	if got := s.Handshake(); got.Address != hs.Address || !slices.Equal(got.Query["tag"], []string{"a", "b"}) {
 		t.Errorf("Socket.Handshake = %+v", got)
 	}
-	info := s.view().Info().Handshake
-	if info.Query["token"] != "abc" || !slices.Equal(info.Query["tag"].([]string), []string{"a", "b"}) ||
-		info.Address != hs.Address || string(info.Auth) != `{"token":"t1"}` || info.Headers.Get("X-Client") != "test" {
+	info := core(s).Info().Handshake
+	if info.Query.Get("token") != "abc" || !slices.Equal(info.Query["tag"], []string{"a", "b"}) ||
+		info.Address != hs.Address || string(info.Auth) != `{"token":"t1"}` || info.Header.Get("X-Client") != "test" {
 		t.Errorf("adapter handshake = %+v", info)
 	}
 }

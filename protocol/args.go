@@ -3,11 +3,12 @@ package protocol
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"math"
 	"slices"
 	"strconv"
 	"sync"
+
+	"github.com/socketeer/socketeer/errors"
 )
 
 // maxArgDepth bounds the walk of nested []any and map[string]any values,

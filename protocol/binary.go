@@ -21,30 +21,48 @@ import (
 // Errors wrap ErrInvalidPacket.
 func InlineAttachments(data json.RawMessage, attachments [][]byte) (json.RawMessage, error) {
 	w := inliner{scanner: scanner{data: data}, atts: attachments}
-	if len(attachments) > 0 {
-		w.used = make([]bool, len(attachments))
+	if err := w.run(); err != nil {
+		return nil, err
 	}
-	i := w.walk(skipSpace(data, 0))
+	if w.out == nil {
+		return clone(data), nil
+	}
+	return append(w.out, data[w.from:]...), nil
+}
+
+// checkAttachments reports what InlineAttachments would, without building
+// the result: the Decoder checks a binary packet's placeholders with it
+// once the attachments are in.
+func checkAttachments(data json.RawMessage, attachments [][]byte) error {
+	w := inliner{scanner: scanner{data: data}, atts: attachments, check: true}
+	return w.run()
+}
+
+// run walks the whole of w.data and returns the first problem.
+func (w *inliner) run() error {
+	if len(w.atts) > 0 {
+		w.used = make([]bool, len(w.atts))
+	}
+	i := w.walk(skipSpace(w.data, 0))
 	if i >= 0 {
-		if i = skipSpace(data, i); i != len(data) {
+		if i = skipSpace(w.data, i); i != len(w.data) {
 			w.fail(i, "unexpected data after the JSON value")
 		}
 	}
 	switch {
 	case w.err != "":
-		return nil, invalid("payload is not valid JSON: %s at offset %d", w.err, w.errAt)
+		return invalid("payload is not valid JSON: %s at offset %d", w.err, w.errAt)
 	case w.pending != nil:
-		return nil, w.pending
-	case w.out == nil:
-		return clone(data), nil
+		return w.pending
 	}
-	return append(w.out, data[w.from:]...), nil
+	return nil
 }
 
 // inliner copies JSON text, replacing placeholders. Output is written
 // lazily: data[from:] has not been copied to out yet.
 type inliner struct {
 	scanner
+	check   bool // only check the placeholders, build no output
 	atts    [][]byte
 	out     []byte
 	from    int
@@ -67,33 +85,7 @@ func (w *inliner) walk(i int) int {
 }
 
 // walkArray is scanner.array with walk for the elements.
-func (w *inliner) walkArray(i int) int {
-	if !w.enter(i) {
-		return -1
-	}
-	d := w.data
-	if i = skipSpace(d, i+1); i < len(d) && d[i] == ']' {
-		w.depth--
-		return i + 1
-	}
-	for {
-		if i = w.walk(i); i < 0 {
-			return -1
-		}
-		if i = skipSpace(d, i); i >= len(d) {
-			return w.fail(i, "unterminated array")
-		}
-		switch d[i] {
-		case ',':
-			i = skipSpace(d, i+1)
-		case ']':
-			w.depth--
-			return i + 1
-		default:
-			return w.fail(i, "expected ',' or ']' in array")
-		}
-	}
-}
+func (w *inliner) walkArray(i int) int { return w.list(i, ']', "array", w.walk) }
 
 // objectState is what walkObject learns about one object.
 type objectState struct {
@@ -107,31 +99,13 @@ type objectState struct {
 // walkObject is scanner.object with walk for the values; at the end it
 // replaces the object if it is a placeholder.
 func (w *inliner) walkObject(i int) int {
-	if !w.enter(i) {
-		return -1
-	}
 	o := objectState{start: i, virt: len(w.out) + i - w.from, mark: len(w.log), saved: w.pending}
 	w.pending = nil
-	d := w.data
-	if i = skipSpace(d, i+1); i < len(d) && d[i] == '}' {
-		return w.endObject(&o, i+1)
+	end := w.list(i, '}', "object", func(j int) int { return w.walkMember(&o, j) })
+	if end < 0 {
+		return -1
 	}
-	for {
-		if i = w.walkMember(&o, i); i < 0 {
-			return -1
-		}
-		if i = skipSpace(d, i); i >= len(d) {
-			return w.fail(i, "unterminated object")
-		}
-		switch d[i] {
-		case ',':
-			i = skipSpace(d, i+1)
-		case '}':
-			return w.endObject(&o, i+1)
-		default:
-			return w.fail(i, "expected ',' or '}' in object")
-		}
-	}
+	return w.endObject(&o, end)
 }
 
 // walkMember walks `"key" : value` at i, noting the placeholder members.
@@ -157,7 +131,6 @@ func (w *inliner) walkMember(o *objectState, i int) int {
 
 // endObject finishes the object ending before end.
 func (w *inliner) endObject(o *objectState, end int) int {
-	w.depth--
 	if !o.isPH {
 		if o.saved != nil {
 			w.pending = o.saved
@@ -177,6 +150,10 @@ func (w *inliner) endObject(o *objectState, end int) int {
 		}
 		return end
 	}
+	w.log = append(w.log, n)
+	if w.check {
+		return end
+	}
 	if w.out == nil {
 		w.out = make([]byte, 0, w.sizeHint())
 	}
@@ -187,7 +164,6 @@ func (w *inliner) endObject(o *objectState, end int) int {
 	}
 	w.out = appendBase64(w.out, w.atts[n])
 	w.from = end
-	w.log = append(w.log, n)
 	return end
 }
 

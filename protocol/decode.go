@@ -9,7 +9,8 @@ import (
 // collecting the binary attachments of BinaryEvent and BinaryAck packets.
 //
 // A Decoder is not safe for concurrent use: each connection has its own,
-// used by the connection's reader goroutine.
+// used by whatever handles the connection's messages one at a time (the
+// session's dispatcher, in the server).
 type Decoder struct {
 	limits  Limits
 	pending *Packet // binary packet waiting for its attachments
@@ -60,8 +61,9 @@ func (d *Decoder) DecodeText(msg []byte) (p *Packet, done bool, err error) {
 }
 
 // DecodeBinary takes one binary message as the next attachment of the
-// pending packet, and returns the packet once it has all of them. A binary
-// message when no attachment is expected is an error. The attachment is
+// pending packet, and returns the packet once it has all of them and its
+// placeholders check out (each names one attachment, none twice). A
+// binary message when no attachment is expected is an error. The attachment is
 // copied, so msg may be reused.
 func (d *Decoder) DecodeBinary(msg []byte) (p *Packet, done bool, err error) {
 	p = d.pending
@@ -79,6 +81,9 @@ func (d *Decoder) DecodeBinary(msg []byte) (p *Packet, done bool, err error) {
 		return nil, false, nil
 	}
 	d.Reset()
+	if err := checkAttachments(p.Data, p.Attachments); err != nil {
+		return nil, false, err
+	}
 	return p, true, nil
 }
 

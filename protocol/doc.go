@@ -22,12 +22,15 @@
 // # Decoding
 //
 // A Decoder checks every rule of the protocol (packet type, attachment
-// count, namespace, ack id, payload shape, reserved event names) and
+// count, namespace, ack id, payload shape, reserved event names, binary
+// placeholders that each name one attachment) and
 // returns an error wrapping ErrInvalidPacket on any violation; the
 // reference server then closes the connection. It copies what it keeps,
 // so the caller may reuse its read buffer. SplitEvent and SplitArray cut
 // a payload into raw arguments without decoding them; InlineAttachments
 // and Reconstruct put the attachments back in place of the placeholders.
+// PeekText looks at a text message ahead of the Decoder, for a reader that
+// lets acknowledgements overtake its queue.
 //
 // # Encoding
 //
@@ -39,6 +42,7 @@
 //
 // A Decoder holds the state of one connection (a binary packet waiting for
 // its attachments) and is not safe for concurrent use: create one per
-// connection, used by its reader goroutine. Everything else in the
-// package is stateless and safe for concurrent use.
+// connection, and feed it the connection's messages in order from one
+// goroutine at a time. Everything else in the package is stateless and
+// safe for concurrent use.
 package protocol

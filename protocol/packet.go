@@ -2,8 +2,9 @@ package protocol
 
 import (
 	"encoding/json"
-	"errors"
 	"strconv"
+
+	"github.com/socketeer/socketeer/errors"
 )
 
 // PacketType is the Socket.IO packet type digit.
@@ -72,8 +73,9 @@ type Packet struct {
 }
 
 // ErrInvalidPacket is the sentinel wrapped by every decode error; test
-// for it with errors.Is. The wrapping error says what is wrong.
-var ErrInvalidPacket = errors.New("socketeer: invalid socket.io packet")
+// for it with errors.Is. The wrapping error says what is wrong. It is
+// errors.ErrInvalidPacket.
+var ErrInvalidPacket = errors.ErrInvalidPacket
 
 // ReservedEvent reports whether name is a reserved event name (protocol.md
 // 2.9): connect, connect_error, disconnect, disconnecting, newListener or

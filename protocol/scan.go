@@ -210,61 +210,39 @@ func (s *scanner) enter(i int) bool {
 }
 
 // array scans the array starting with the bracket at i.
-func (s *scanner) array(i int) int {
-	if !s.enter(i) {
-		return -1
-	}
-	d := s.data
-	i = skipSpace(d, i+1)
-	if i < len(d) && d[i] == ']' {
-		s.depth--
-		return i + 1
-	}
-	for {
-		if i = s.value(i); i < 0 {
-			return -1
-		}
-		if i = skipSpace(d, i); i >= len(d) {
-			return s.fail(i, "unterminated array")
-		}
-		switch d[i] {
-		case ',':
-			i = skipSpace(d, i+1)
-		case ']':
-			s.depth--
-			return i + 1
-		default:
-			return s.fail(i, "expected ',' or ']' in array")
-		}
-	}
-}
+func (s *scanner) array(i int) int { return s.list(i, ']', "array", s.value) }
 
 // object scans the object starting with the brace at i.
-func (s *scanner) object(i int) int {
+func (s *scanner) object(i int) int { return s.list(i, '}', "object", s.member) }
+
+// list scans an array or an object (what) from its opening bracket or
+// brace at i to its closer, calling elem for each element or member: the
+// one JSON walk of the package, shared by the scanner and the inliner.
+func (s *scanner) list(i int, closer byte, what string, elem func(int) int) int {
 	if !s.enter(i) {
 		return -1
 	}
 	d := s.data
 	i = skipSpace(d, i+1)
-	if i < len(d) && d[i] == '}' {
+	if i < len(d) && d[i] == closer {
 		s.depth--
 		return i + 1
 	}
 	for {
-		if i = s.member(i); i < 0 {
+		if i = elem(i); i < 0 {
 			return -1
 		}
 		if i = skipSpace(d, i); i >= len(d) {
-			return s.fail(i, "unterminated object")
+			return s.fail(i, "unterminated "+what)
 		}
 		switch d[i] {
 		case ',':
 			i = skipSpace(d, i+1)
-		case '}':
+		case closer:
 			s.depth--
 			return i + 1
 		default:
-			return s.fail(i, "expected ',' or '}' in object")
+			return s.fail(i, "expected ',' or '"+string(closer)+"' in "+what)
 		}
 	}
 }

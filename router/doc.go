@@ -1,20 +1,21 @@
-// Package router turns a namespace struct into an immutable dispatch table
-// and dispatches the packets of client connections to it: connects,
-// events, acknowledgements and disconnects, through middleware, with
-// panics recovered and errors sent to an error handler chain. Most
-// programs use it through the app package; Compile, EventName, Middleware,
-// Handler and Event are what they see of it.
+// Package router is the handler contract: how the methods of a namespace
+// struct become event handlers, and the types middleware and error
+// handlers work with (Event, Handler, Middleware, Result, ErrorHandler,
+// Validator). The app checks a struct against it at Register and
+// dispatches to it; the dispatcher itself is internal.
 //
 // # Handler contract
 //
-// Compile discovers the exported methods named On followed by an upper
-// case letter on a pointer to a struct, and checks each signature once:
+// app.App.Register discovers the exported methods named On followed by an
+// upper case letter on a pointer to a struct, and checks each signature
+// once:
 //
 //	func (c *Chat) OnSendMessage([ctx context.Context,] s *namespace.Socket, args...) [results] [error]
 //	func (c *Chat) OnConnect([ctx context.Context,] s *namespace.Socket[, auth T]) [error]
 //	func (c *Chat) OnDisconnect([ctx context.Context,] s *namespace.Socket[, reason string])
 //	func (c *Chat) OnError(s *namespace.Socket, event string, err error) [T]
 //	func (c *Chat) OnAny([ctx context.Context,] s *namespace.Socket, event string, args []json.RawMessage) [results] [error]
+//	func (c *Chat) OnServerSideEmit(event string, args []json.RawMessage)
 //
 // The rules:
 //
@@ -39,7 +40,10 @@
 //     "client namespace disconnect", "server namespace disconnect",
 //     "transport close", "ping timeout", ...
 //   - Events no method handles go to OnAny, or are ignored without one.
-//   - Methods with a wrong signature are never skipped: Compile returns an
+//   - OnServerSideEmit receives what other nodes send with
+//     Namespace.ServerSideEmit (or an emitter's), on the adapter's
+//     goroutine.
+//   - Methods with a wrong signature are never skipped: Register returns an
 //     error naming each Type.Method, the signature found and the one
 //     allowed, all at once, every one wrapping errors.ErrRegistration.
 //     Methods on the pointer receiver of a struct passed by value get "pass
@@ -53,8 +57,9 @@
 // # Middleware
 //
 // A Middleware wraps the Handler of every connect (Event.Name "connect",
-// the auth payload as its only arg) and event. App-wide middleware runs
-// first, in the order added, then the namespace's. A middleware refuses a
+// the auth payload as its only arg) and event. App-wide middleware
+// (app.Options.Middleware) runs first, in order, then the namespace's (its
+// struct's Middleware() []Middleware method). A middleware refuses a
 // connect or an event by returning an error without calling next.
 //
 // # Concurrency
@@ -65,10 +70,9 @@
 // blocks delays its connection's later events. Acknowledgements overtake
 // the queue (the client's Intercept), so a handler may wait for the ack of
 // an emit to its own socket with Socket.EmitWithAck. Different connections
-// run concurrently, so
-// handlers that share state lock it. Registration (Handle, Use, UseFor,
-// Configure) is closed by Serving; the dispatch table is then read without
-// locks.
+// run concurrently, so handlers that share state lock it. Registration
+// closes when the first client connects; the dispatch table is then read
+// without locks.
 //
 // # Errors
 //
@@ -76,7 +80,8 @@
 // failed validation (*errors.ValidationError) and a recovered panic
 // (*errors.PanicError, its stack sent to the tracer) go to the namespace's
 // OnError, else to the app's error handler, else to the built-in one,
-// which logs the error and acks errors.Wire(err, debug): internal error
+// which logs the error to app.Options.Logf and acks errors.Wire(err,
+// debug): internal error
 // text reaches the client only when debug is on. The error handler's
 // result is the ack, when the client asked for one. The connection and the
 // process live on.

@@ -1,9 +1,11 @@
 package router_test
 
 import (
+	"context"
 	"fmt"
-	"slices"
 
+	"github.com/socketeer/socketeer/app"
+	"github.com/socketeer/socketeer/apptest"
 	"github.com/socketeer/socketeer/namespace"
 	"github.com/socketeer/socketeer/router"
 )
@@ -19,22 +21,26 @@ func ExampleEventName() {
 }
 
 // Orders maps its methods to event names that are not Go identifiers.
-type Orders struct{}
+type Orders struct{ namespace.Namespace }
 
-func (*Orders) OnCreate(s *namespace.Socket, item string) error { return nil }
-func (*Orders) OnChat(s *namespace.Socket, text string)         {}
+func (*Orders) OnCreate(s *namespace.Socket, item string) string { return "created " + item }
+func (*Orders) OnChat(s *namespace.Socket, text string)          {}
 func (*Orders) EventNames() map[string]string {
 	return map[string]string{"OnCreate": "order:create", "OnChat": "chat message"}
 }
 
-func ExampleCompile() {
-	table, err := router.Compile(&Orders{})
+func ExampleEventNamer() {
+	a := app.New(app.Options{})
+	if err := a.Register(&Orders{}, "/orders"); err != nil {
+		panic(err)
+	}
+	c, err := apptest.NewClient(a, "/orders", nil)
 	if err != nil {
 		panic(err)
 	}
-	events := table.Events()
-	slices.Sort(events)
-	fmt.Printf("%q\n", events)
+	defer c.Close()
+	reply, _ := c.EmitWithAck(context.Background(), "order:create", "tea")
+	fmt.Println(string(reply.Args[0]))
 	// Output:
-	// ["chat message" "order:create"]
+	// "created tea"
 }

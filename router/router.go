@@ -3,14 +3,9 @@ package router
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"net/http"
-	"sync"
-	"time"
+	"strings"
+	"unicode"
 
-	"github.com/socketeer/socketeer/debug"
-	"github.com/socketeer/socketeer/engine"
-	"github.com/socketeer/socketeer/errors"
 	"github.com/socketeer/socketeer/namespace"
 	"github.com/socketeer/socketeer/protocol"
 )
@@ -38,152 +33,66 @@ type Handler func(ctx context.Context, s *namespace.Socket, e *Event) (Result, e
 // an error without calling next), time it, or change its args.
 type Middleware func(next Handler) Handler
 
-// Session is the Engine.IO session of a client connection.
-// *engine.Session implements it; apptest provides an in-memory one.
-type Session interface {
-	ID() string
-	Request() *http.Request
-	Send(packets ...engine.Packet) error
-	SendVolatile(packets ...engine.Packet) bool
-	Close()
+// Result holds the ack values a handler returned: Values, or Raw when the
+// handler returned namespace.RawArgs (sent verbatim, without re-encoding).
+type Result struct {
+	Values []any
+	Raw    []json.RawMessage
 }
 
-// Options configures a Router.
-type Options struct {
-	// ConnectTimeout closes a connection that joined no namespace in time
-	// (default 45s).
-	ConnectTimeout time.Duration
-	// Validator checks handler args with validate tags (default
-	// NewValidator()).
-	Validator Validator
-	// Tracer traces every packet in and out; nil traces nothing.
-	Tracer *debug.Tracer
-	// Debug lets the built-in error handler show internal error text to
-	// clients.
-	Debug bool
-	// OnError is the app-wide error handler, used by namespaces without
-	// their own OnError.
-	OnError ErrorHandler
-	// Limits bounds the Socket.IO packets accepted.
-	Limits protocol.Limits
-	// Logf logs errors no handler took (default: the tracer, else nothing
-	// unless Debug, then the standard logger).
-	Logf func(format string, args ...any)
+// ErrorHandler handles an error of an event or connect handler: a returned
+// error, an args decode or validation failure, or a recovered panic
+// (*errors.PanicError). Its return value is sent as the ack when the
+// client asked for one.
+type ErrorHandler func(s *namespace.Socket, event string, err error) any
+
+// EventNamer is implemented by namespace structs that map handler methods
+// to event names that are not derived from the method name, such as
+// "chat message" or "order:create". Keys are method names ("OnChatMessage").
+type EventNamer interface {
+	EventNames() map[string]string
 }
 
-// Router dispatches the packets of client connections to namespace
-// handlers. Namespaces and middleware are set before serving starts; from
-// then on the dispatch table is immutable and read without locks.
-type Router struct {
-	opts Options
+// Reasons a socket disconnects, besides the Engine.IO reasons.
+const (
+	ReasonClientDisconnect = "client namespace disconnect"
+	ReasonServerDisconnect = "server namespace disconnect"
+)
 
-	mu         sync.Mutex
-	serving    bool
-	namespaces map[string]*route
-	middleware []Middleware
+// EventName returns the default event name of a handler method:
+// OnSendMessage → "send_message", OnJSON → "json", OnHTTPPing → "http_ping".
+func EventName(method string) string {
+	s := []rune(strings.TrimPrefix(method, "On"))
+	var b strings.Builder
+	for i, r := range s {
+		if unicode.IsUpper(r) {
+			prevLower := i > 0 && !unicode.IsUpper(s[i-1])
+			acronymEnd := i > 0 && i+1 < len(s) && unicode.IsUpper(s[i-1]) && unicode.IsLower(s[i+1])
+			if prevLower || acronymEnd {
+				b.WriteByte('_')
+			}
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
-// route is one registered namespace.
-type route struct {
-	rt         *namespace.Runtime
-	table      *Table
-	middleware []Middleware
-	event      Handler // middleware around event dispatch
-	connect    Handler // middleware around connect
-}
-
-// New returns a Router.
-func New(o Options) *Router {
-	if o.ConnectTimeout <= 0 {
-		o.ConnectTimeout = 45 * time.Second
+// DecodeArg decodes one raw event arg into v (a pointer), resolving binary
+// placeholders: into a []byte anywhere in a typed value, and into []byte
+// values inside an any.
+func DecodeArg(raw json.RawMessage, attachments [][]byte, v any) error {
+	if len(attachments) == 0 {
+		return json.Unmarshal(raw, v)
 	}
-	if o.Validator == nil {
-		o.Validator = NewValidator()
+	if p, ok := v.(*any); ok {
+		val, err := protocol.Reconstruct(raw, attachments)
+		*p = val
+		return err
 	}
-	return &Router{opts: o, namespaces: make(map[string]*route)}
-}
-
-// Handle registers the namespace served by rt with its dispatch table and
-// middleware. It fails once serving started or when path is taken.
-func (r *Router) Handle(rt *namespace.Runtime, t *Table, mw ...Middleware) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.serving {
-		return fmt.Errorf("%w: cannot register namespace %q", errors.ErrServing, rt.Name())
+	inlined, err := protocol.InlineAttachments(raw, attachments)
+	if err != nil {
+		return err
 	}
-	if _, dup := r.namespaces[rt.Name()]; dup {
-		return fmt.Errorf("%w: namespace %q is registered twice", errors.ErrRegistration, rt.Name())
-	}
-	r.namespaces[rt.Name()] = &route{rt: rt, table: t, middleware: mw}
-	return nil
-}
-
-// Configure changes the router's options before serving starts.
-func (r *Router) Configure(fn func(o *Options)) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.serving {
-		return fmt.Errorf("%w: cannot change options", errors.ErrServing)
-	}
-	fn(&r.opts)
-	return nil
-}
-
-// Use adds app-wide middleware, which runs before each namespace's own.
-func (r *Router) Use(mw ...Middleware) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.serving {
-		return fmt.Errorf("%w: cannot add middleware", errors.ErrServing)
-	}
-	r.middleware = append(r.middleware, mw...)
-	return nil
-}
-
-// UseFor adds middleware to the namespace at path.
-func (r *Router) UseFor(path string, mw ...Middleware) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.serving {
-		return fmt.Errorf("%w: cannot add middleware", errors.ErrServing)
-	}
-	rt, ok := r.namespaces[path]
-	if !ok {
-		return fmt.Errorf("%w: %q", errors.ErrUnknownNamespace, path)
-	}
-	rt.middleware = append(rt.middleware, mw...)
-	return nil
-}
-
-// Serving freezes the configuration: the dispatch chains are built once
-// and registration is closed. Open calls it on the first connection.
-func (r *Router) Serving() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.serving {
-		return
-	}
-	r.serving = true
-	for _, rt := range r.namespaces {
-		chain := append(append([]Middleware{}, r.middleware...), rt.middleware...)
-		rt.event = wrap(r.dispatchEvent(rt), chain)
-		rt.connect = wrap(r.dispatchConnect(rt), chain)
-	}
-}
-
-// Namespace returns the runtime registered at path, or nil.
-func (r *Router) Namespace(path string) *namespace.Runtime {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if rt, ok := r.namespaces[path]; ok {
-		return rt.rt
-	}
-	return nil
-}
-
-func wrap(h Handler, chain []Middleware) Handler {
-	for i := len(chain) - 1; i >= 0; i-- {
-		h = chain[i](h)
-	}
-	return h
+	return json.Unmarshal(inlined, v)
 }

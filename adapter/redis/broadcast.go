@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/socketeer/socketeer/adapter"
-	"github.com/socketeer/socketeer/adapter/redis/wire"
+	"github.com/socketeer/socketeer/internal/rediswire"
 	"github.com/socketeer/socketeer/protocol"
 )
 
@@ -14,28 +14,28 @@ import (
 // publishes it for the other nodes. The publish is asynchronous: an error
 // means it could not even be queued (ErrQueueFull, ErrClosed) or p could
 // not be converted; local delivery has happened in every case.
-func (a *Adapter) Broadcast(p *protocol.Packet, o adapter.Options) error {
+func (a *redisAdapter) Broadcast(p *protocol.Packet, o adapter.Options) error {
 	a.Memory.Broadcast(p, o)
 	if o.Local {
 		return nil
 	}
-	data, err := wire.FromPayload(p.Data, p.Attachments)
+	data, err := rediswire.FromPayload(p.Data, p.Attachments)
 	if err != nil {
 		return err
 	}
-	msg, err := wire.EncodeBroadcast(a.uid,
-		wire.Packet{Type: wire.EventType, Data: data, Nsp: a.local.Name()},
-		wire.NewOptions(o.Rooms, o.Except, o.Volatile))
+	msg, err := rediswire.EncodeBroadcast(a.uid,
+		rediswire.Packet{Type: rediswire.EventType, Data: data, Nsp: a.local.Name()},
+		rediswire.NewOptions(o.Rooms, o.Except, o.Volatile))
 	if err != nil {
 		return err
 	}
-	return a.enqueue(wire.ChannelFor(a.opts.Key, a.local.Name(), o.Rooms), msg)
+	return a.enqueue(rediswire.ChannelFor(a.opts.Key, a.local.Name(), o.Rooms), msg)
 }
 
 // onBroadcast delivers a broadcast published by another node or an
 // emitter to the selected local sockets.
-func (a *Adapter) onBroadcast(msg []byte) {
-	uid, pk, o, err := wire.DecodeBroadcast(msg)
+func (a *redisAdapter) onBroadcast(msg []byte) {
+	uid, pk, o, err := rediswire.DecodeBroadcast(msg)
 	if err != nil {
 		a.logf("malformed broadcast: %v", err)
 		return
@@ -43,7 +43,7 @@ func (a *Adapter) onBroadcast(msg []byte) {
 	if uid == a.uid || pk.Nsp != a.local.Name() {
 		return
 	}
-	p, err := wire.ToPacket(pk.Nsp, protocol.NoID, pk.Data)
+	p, err := rediswire.ToPacket(pk.Nsp, protocol.NoID, pk.Data)
 	if err != nil {
 		a.logf("broadcast: %v", err)
 		return
@@ -55,7 +55,7 @@ func (a *Adapter) onBroadcast(msg []byte) {
 // reports their counts and acknowledgements to c. The number of nodes is
 // the number of subscribers of the request channel (PUBSUB NUMSUB), as in
 // Node. When Redis cannot be asked, the broadcast stays on this node.
-func (a *Adapter) BroadcastWithAck(p *protocol.Packet, o adapter.Options, c adapter.AckCollector) (int, error) {
+func (a *redisAdapter) BroadcastWithAck(p *protocol.Packet, o adapter.Options, c adapter.AckCollector) (int, error) {
 	if o.Local {
 		return a.Memory.BroadcastWithAck(p, o, c)
 	}
@@ -76,18 +76,18 @@ func (a *Adapter) BroadcastWithAck(p *protocol.Packet, o adapter.Options, c adap
 
 // requestAcks publishes the BROADCAST request and registers c for the
 // answers of the remote nodes.
-func (a *Adapter) requestAcks(p *protocol.Packet, o adapter.Options, c adapter.AckCollector, remote int) error {
-	data, err := wire.FromPayload(p.Data, p.Attachments)
+func (a *redisAdapter) requestAcks(p *protocol.Packet, o adapter.Options, c adapter.AckCollector, remote int) error {
+	data, err := rediswire.FromPayload(p.Data, p.Attachments)
 	if err != nil {
 		return err
 	}
-	opts := wire.NewOptions(o.Rooms, o.Except, o.Volatile)
-	req := wire.Request{
-		UID: a.uid, RequestID: wire.NewID(6), Type: wire.Broadcast,
-		Packet: &wire.Packet{Type: wire.EventType, Data: data, Nsp: a.local.Name()},
+	opts := rediswire.NewOptions(o.Rooms, o.Except, o.Volatile)
+	req := rediswire.Request{
+		UID: a.uid, RequestID: rediswire.NewID(6), Type: rediswire.Broadcast,
+		Packet: &rediswire.Packet{Type: rediswire.EventType, Data: data, Nsp: a.local.Name()},
 		Opts:   &opts,
 	}
-	msg, err := wire.MarshalMsgpack(req)
+	msg, err := rediswire.MarshalMsgpack(req)
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func (a *Adapter) requestAcks(p *protocol.Packet, o adapter.Options, c adapter.A
 	return nil
 }
 
-func (a *Adapter) dropAck(id string) {
+func (a *redisAdapter) dropAck(id string) {
 	a.mu.Lock()
 	if ar := a.acks[id]; ar != nil {
 		ar.timer.Stop()
@@ -117,7 +117,7 @@ func (a *Adapter) dropAck(id string) {
 }
 
 // serverCount returns the number of nodes serving the namespace.
-func (a *Adapter) serverCount() (int, error) {
+func (a *redisAdapter) serverCount() (int, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), a.opts.RequestsTimeout)
 	defer cancel()
 	counts, err := a.client.PubSubNumSub(ctx, a.requestChannel).Result()
@@ -142,7 +142,7 @@ func (ar *ackRequest) complete() bool { return ar.counts >= ar.remote && ar.acke
 
 // onAckResponse passes a BROADCAST_CLIENT_COUNT or BROADCAST_ACK response
 // to its collector; it reports whether r belonged to one.
-func (a *Adapter) onAckResponse(r *wire.Response) bool {
+func (a *redisAdapter) onAckResponse(r *rediswire.Response) bool {
 	a.mu.Lock()
 	ar := a.acks[r.RequestID]
 	if ar == nil {
@@ -151,13 +151,13 @@ func (a *Adapter) onAckResponse(r *wire.Response) bool {
 	}
 	var count int
 	switch r.Type {
-	case wire.BroadcastClientCount:
+	case rediswire.BroadcastClientCount:
 		if r.ClientCount != nil {
 			count = *r.ClientCount
 		}
 		ar.counts++
 		ar.expected += count
-	case wire.BroadcastAck:
+	case rediswire.BroadcastAck:
 		ar.acked++
 	}
 	if ar.complete() {
@@ -166,10 +166,10 @@ func (a *Adapter) onAckResponse(r *wire.Response) bool {
 	}
 	a.mu.Unlock()
 	switch r.Type {
-	case wire.BroadcastClientCount:
+	case rediswire.BroadcastClientCount:
 		ar.c.Count(count)
-	case wire.BroadcastAck:
-		arg, err := wire.ToJSON(r.Packet)
+	case rediswire.BroadcastAck:
+		arg, err := rediswire.ToJSON(r.Packet)
 		if err != nil {
 			a.logf("broadcast ack: %v", err)
 			arg = json.RawMessage("null")
@@ -181,11 +181,11 @@ func (a *Adapter) onAckResponse(r *wire.Response) bool {
 
 // onBroadcastRequest makes the broadcast with acks that another node asked
 // for, and publishes the local count and every acknowledgement.
-func (a *Adapter) onBroadcastRequest(req *wire.Request) {
+func (a *redisAdapter) onBroadcastRequest(req *rediswire.Request) {
 	if req.UID == a.uid || req.Packet == nil || req.Opts == nil {
 		return
 	}
-	p, err := wire.ToPacket(a.local.Name(), a.ackIDs.Add(1), req.Packet.Data)
+	p, err := rediswire.ToPacket(a.local.Name(), a.ackIDs.Add(1), req.Packet.Data)
 	if err != nil {
 		a.logf("broadcast request: %v", err)
 		return
@@ -195,7 +195,7 @@ func (a *Adapter) onBroadcastRequest(req *wire.Request) {
 }
 
 // responseChannelFor returns where to answer req.
-func (a *Adapter) responseChannelFor(req *wire.Request) string {
+func (a *redisAdapter) responseChannelFor(req *rediswire.Request) string {
 	if a.opts.PublishOnSpecificResponseChannel && req.UID != "" {
 		return a.responseChannel + req.UID + "#"
 	}
@@ -206,13 +206,13 @@ func (a *Adapter) responseChannelFor(req *wire.Request) string {
 // node: the count as JSON, each ack (its first arg, as Node keeps) as
 // msgpack.
 type remoteCollector struct {
-	a       *Adapter
+	a       *redisAdapter
 	channel string
 	id      string
 }
 
 func (rc *remoteCollector) Count(n int) {
-	err := rc.a.enqueueJSON(rc.channel, wire.Response{Type: wire.BroadcastClientCount, RequestID: rc.id, ClientCount: &n})
+	err := rc.a.enqueueJSON(rc.channel, rediswire.Response{Type: rediswire.BroadcastClientCount, RequestID: rc.id, ClientCount: &n})
 	if err != nil {
 		rc.a.logf("broadcast client count: %v", err)
 	}
@@ -221,13 +221,13 @@ func (rc *remoteCollector) Count(n int) {
 func (rc *remoteCollector) Ack(args []json.RawMessage) {
 	var arg any
 	if len(args) > 0 {
-		v, err := wire.FromJSON(args[0])
+		v, err := rediswire.FromJSON(args[0])
 		if err != nil {
 			rc.a.logf("broadcast ack: %v", err)
 		}
 		arg = v
 	}
-	msg, err := wire.MarshalMsgpack(wire.Response{Type: wire.BroadcastAck, RequestID: rc.id, Packet: arg})
+	msg, err := rediswire.MarshalMsgpack(rediswire.Response{Type: rediswire.BroadcastAck, RequestID: rc.id, Packet: arg})
 	if err == nil {
 		err = rc.a.enqueue(rc.channel, msg)
 	}

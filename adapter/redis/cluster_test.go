@@ -129,7 +129,7 @@ func TestThreeNodes(t *testing.T) {
 			if !slices.Contains(s.Rooms, "r") || !slices.Contains(s.Rooms, s.ID) {
 				t.Errorf("socket %s rooms %v", s.ID, s.Rooms)
 			}
-			if s.Handshake.Time.IsZero() || s.Handshake.Headers.Get("Upgrade") == "" {
+			if s.Handshake.Time.IsZero() || s.Handshake.Header.Get("Upgrade") == "" {
 				t.Errorf("socket %s handshake %+v", s.ID, s.Handshake)
 			}
 		}
@@ -158,7 +158,7 @@ func TestThreeNodes(t *testing.T) {
 		var mu sync.Mutex
 		got := map[int]string{}
 		for i, n := range nodes {
-			n.ns().Runtime().OnServerSideEvent(func(event string, args []json.RawMessage) {
+			n.onServerSide(func(event string, args []json.RawMessage) {
 				mu.Lock()
 				got[i] = fmt.Sprintf("%s%s", event, args)
 				mu.Unlock()

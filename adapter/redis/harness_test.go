@@ -14,14 +14,15 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 
 	redisadapter "github.com/socketeer/socketeer/adapter/redis"
-	"github.com/socketeer/socketeer/adapter/redis/wire"
 	"github.com/socketeer/socketeer/app"
+	"github.com/socketeer/socketeer/internal/rediswire"
 	"github.com/socketeer/socketeer/internal/testenv"
 	"github.com/socketeer/socketeer/namespace"
 )
@@ -41,11 +42,22 @@ func newClient(t *testing.T, addr string) *goredis.Client {
 // testKey returns a channel prefix of the test's own, so that runs and
 // tests sharing one Redis do not see each other's messages.
 func testKey(t *testing.T) string {
-	return "socketeer-test-" + wire.NewID(8)
+	return "socketeer-test-" + rediswire.NewID(8)
 }
 
 // testNS is the namespace every Socketeer node of the tests serves.
-type testNS struct{ namespace.Namespace }
+type testNS struct {
+	namespace.Namespace
+	serverSide atomic.Pointer[func(event string, args []json.RawMessage)]
+}
+
+// OnServerSideEmit passes what other nodes send with ServerSideEmit to the
+// function the test set with onServerSide.
+func (n *testNS) OnServerSideEmit(event string, args []json.RawMessage) {
+	if fn := n.serverSide.Load(); fn != nil {
+		(*fn)(event, args)
+	}
+}
 
 // OnJoin makes the socket join room and acknowledges "ok".
 func (n *testNS) OnJoin(s *namespace.Socket, room string) string {
@@ -55,12 +67,18 @@ func (n *testNS) OnJoin(s *namespace.Socket, room string) string {
 
 // node is one Socketeer server of a test cluster.
 type node struct {
-	app *app.App
-	srv *httptest.Server
-	url string
+	handlers *testNS
+	app      *app.App
+	srv      *httptest.Server
+	url      string
 }
 
 func (n *node) ns() *namespace.Namespace { return n.app.Of("/") }
+
+// onServerSide sets what receives the node's server-side events.
+func (n *node) onServerSide(fn func(event string, args []json.RawMessage)) {
+	n.handlers.serverSide.Store(&fn)
+}
 
 // startNode starts a Socketeer node with the Redis adapter on rdb.
 func startNode(t *testing.T, rdb goredis.UniversalClient, key string) *node {
@@ -68,7 +86,8 @@ func startNode(t *testing.T, rdb goredis.UniversalClient, key string) *node {
 	a := app.New(app.Options{Adapter: redisadapter.New(rdb, redisadapter.Options{
 		Key: key, RequestsTimeout: 3 * time.Second, Logf: t.Logf,
 	})})
-	if err := a.Register(&testNS{}, "/"); err != nil {
+	ns := &testNS{}
+	if err := a.Register(ns, "/"); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(a)
@@ -78,13 +97,13 @@ func startNode(t *testing.T, rdb goredis.UniversalClient, key string) *node {
 		a.Shutdown(ctx)
 		srv.Close()
 	})
-	return &node{app: a, srv: srv, url: srv.URL}
+	return &node{handlers: ns, app: a, srv: srv, url: srv.URL}
 }
 
 // waitNodes waits until n nodes subscribe to the request channel of "/".
 func waitNodes(t *testing.T, rdb goredis.UniversalClient, key string, n int) {
 	t.Helper()
-	ch := wire.RequestChannel(key, "/")
+	ch := rediswire.RequestChannel(key, "/")
 	deadline := time.Now().Add(waitTimeout)
 	for {
 		got, err := rdb.PubSubNumSub(context.Background(), ch).Result()

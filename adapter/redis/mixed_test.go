@@ -181,7 +181,7 @@ func TestMixedCluster(t *testing.T) {
 	t.Run("server-side emit both ways", func(t *testing.T) {
 		c.t = t
 		got := make(chan string, 4)
-		sk.ns().Runtime().OnServerSideEvent(func(event string, args []json.RawMessage) {
+		sk.onServerSide(func(event string, args []json.RawMessage) {
 			got <- fmt.Sprintf("%s%s", event, args)
 		})
 		check(t, sk.ns().ServerSideEmit("cluster:hello", "from-go", 1))

@@ -20,7 +20,7 @@ const closeFlushTimeout = time.Second
 
 // enqueue queues a message for the publisher goroutine. It never blocks:
 // Redis being slow or down must not stall the handlers that broadcast.
-func (a *Adapter) enqueue(channel string, payload []byte) error {
+func (a *redisAdapter) enqueue(channel string, payload []byte) error {
 	select {
 	case <-a.stop:
 		return ErrClosed
@@ -35,7 +35,7 @@ func (a *Adapter) enqueue(channel string, payload []byte) error {
 }
 
 // enqueueJSON queues v encoded as JSON.
-func (a *Adapter) enqueueJSON(channel string, v any) error {
+func (a *redisAdapter) enqueueJSON(channel string, v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -46,7 +46,7 @@ func (a *Adapter) enqueueJSON(channel string, v any) error {
 // publishLoop publishes queued messages in order, in pipelines of what has
 // accumulated, until the adapter closes. A failed publish is logged and
 // dropped: Redis pub/sub delivers at most once anyway.
-func (a *Adapter) publishLoop() {
+func (a *redisAdapter) publishLoop() {
 	defer a.wg.Done()
 	batch := make([]outgoing, 0, maxBatch)
 	for {
@@ -65,7 +65,7 @@ func (a *Adapter) publishLoop() {
 }
 
 // drain adds to batch what is queued, up to maxBatch.
-func (a *Adapter) drain(batch []outgoing) []outgoing {
+func (a *redisAdapter) drain(batch []outgoing) []outgoing {
 	for len(batch) < maxBatch {
 		select {
 		case m := <-a.out:
@@ -78,7 +78,7 @@ func (a *Adapter) drain(batch []outgoing) []outgoing {
 }
 
 // flushQueued publishes what is still queued when the adapter closes.
-func (a *Adapter) flushQueued() {
+func (a *redisAdapter) flushQueued() {
 	ctx, cancel := context.WithTimeout(context.Background(), closeFlushTimeout)
 	defer cancel()
 	for {
@@ -90,7 +90,7 @@ func (a *Adapter) flushQueued() {
 	}
 }
 
-func (a *Adapter) publish(ctx context.Context, batch []outgoing) {
+func (a *redisAdapter) publish(ctx context.Context, batch []outgoing) {
 	var err error
 	if len(batch) == 1 {
 		err = a.client.Publish(ctx, batch[0].channel, batch[0].payload).Err()

@@ -2,9 +2,7 @@ package redis
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"log"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -13,23 +11,25 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/socketeer/socketeer/adapter"
-	"github.com/socketeer/socketeer/adapter/redis/wire"
+	"github.com/socketeer/socketeer/errors"
+	"github.com/socketeer/socketeer/internal/rediswire"
 )
 
-// Errors of the adapter. Check them with errors.Is.
+// Errors of the adapter. Check them with errors.Is; each wraps
+// errors.ErrAdapter.
 var (
 	// ErrUnreachable wraps the error of a factory that could not reach
 	// Redis or subscribe to the namespace's channels.
-	ErrUnreachable = errors.New("socketeer/adapter/redis: Redis unreachable")
+	ErrUnreachable = fmt.Errorf("%w: Redis unreachable", errors.ErrAdapter)
 	// ErrTimeout wraps the error of a request that some nodes did not
 	// answer within Options.RequestsTimeout; what the others answered is
 	// returned with it.
-	ErrTimeout = errors.New("socketeer/adapter/redis: request timed out")
+	ErrTimeout = fmt.Errorf("%w: Redis request timed out", errors.ErrAdapter)
 	// ErrClosed is returned by operations on a closed adapter.
-	ErrClosed = errors.New("socketeer/adapter/redis: adapter closed")
+	ErrClosed = fmt.Errorf("%w: Redis adapter closed", errors.ErrAdapter)
 	// ErrQueueFull is returned when the publish queue is full (Redis is too
 	// slow or unreachable): the operation was applied on this node only.
-	ErrQueueFull = errors.New("socketeer/adapter/redis: publish queue full")
+	ErrQueueFull = fmt.Errorf("%w: Redis publish queue full", errors.ErrAdapter)
 )
 
 // Options configures the adapter. The zero value works with Node's
@@ -51,13 +51,13 @@ type Options struct {
 	// QueueSize bounds the messages waiting to be published (default 8192).
 	QueueSize int
 	// Logf logs errors that no caller sees: failed publishes, malformed
-	// messages (default log.Printf).
+	// messages. Leave it nil to use the app's sink (app.Options.Logf).
 	Logf func(format string, args ...any)
 }
 
 func (o *Options) defaults() {
 	if o.Key == "" {
-		o.Key = wire.DefaultKey
+		o.Key = rediswire.DefaultKey
 	}
 	if o.RequestsTimeout <= 0 {
 		o.RequestsTimeout = 5 * time.Second
@@ -67,9 +67,6 @@ func (o *Options) defaults() {
 	}
 	if o.QueueSize <= 0 {
 		o.QueueSize = 8192
-	}
-	if o.Logf == nil {
-		o.Logf = log.Printf
 	}
 }
 
@@ -83,10 +80,10 @@ func New(client redis.UniversalClient, opts Options) adapter.Factory {
 	}
 }
 
-// Adapter is the Redis adapter of one namespace. Its local part is an
+// redisAdapter is the Redis adapter of one namespace. Its local part is an
 // adapter.Memory; every operation not marked Local is also published to
 // the other nodes.
-type Adapter struct {
+type redisAdapter struct {
 	*adapter.Memory
 	local  adapter.Local
 	client redis.UniversalClient
@@ -108,24 +105,27 @@ type Adapter struct {
 	acks     map[string]*ackRequest
 }
 
-var _ adapter.Adapter = (*Adapter)(nil)
+var _ adapter.Adapter = (*redisAdapter)(nil)
 
 // remoteAckBase starts the ack ids of broadcasts that other nodes ask this
 // node to make, far above the namespace's own counter (which starts at 0)
 // and below 2^53 so that JavaScript clients echo them exactly.
 const remoteAckBase = 1 << 52
 
-func newAdapter(client redis.UniversalClient, opts Options, local adapter.Local) (*Adapter, error) {
+func newAdapter(client redis.UniversalClient, opts Options, local adapter.Local) (*redisAdapter, error) {
 	nsp := local.Name()
-	a := &Adapter{
+	if opts.Logf == nil {
+		opts.Logf = local.Logf
+	}
+	a := &redisAdapter{
 		Memory:          adapter.NewMemory(local),
 		local:           local,
 		client:          client,
 		opts:            opts,
-		uid:             wire.NewID(6),
-		channel:         wire.BroadcastChannel(opts.Key, nsp),
-		requestChannel:  wire.RequestChannel(opts.Key, nsp),
-		responseChannel: wire.ResponseChannel(opts.Key, nsp),
+		uid:             rediswire.NewID(6),
+		channel:         rediswire.BroadcastChannel(opts.Key, nsp),
+		requestChannel:  rediswire.RequestChannel(opts.Key, nsp),
+		responseChannel: rediswire.ResponseChannel(opts.Key, nsp),
 		out:             make(chan outgoing, opts.QueueSize),
 		stop:            make(chan struct{}),
 		requests:        make(map[string]*request),
@@ -147,7 +147,7 @@ func newAdapter(client redis.UniversalClient, opts Options, local adapter.Local)
 // channels and waits for Redis to confirm them, so that the node is
 // counted (PUBSUB NUMSUB) once the factory returns. Messages that arrive
 // meanwhile are returned, to be handled first.
-func (a *Adapter) subscribe() ([]*redis.Message, error) {
+func (a *redisAdapter) subscribe() ([]*redis.Message, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), a.opts.RequestsTimeout)
 	defer cancel()
 	if err := a.client.Ping(ctx).Err(); err != nil {
@@ -198,7 +198,7 @@ func escapeGlob(s string) string {
 // receiveLoop handles every message of the subscription, in order, until
 // the subscription is closed. go-redis reconnects and resubscribes on its
 // own when the connection drops.
-func (a *Adapter) receiveLoop(early []*redis.Message) {
+func (a *redisAdapter) receiveLoop(early []*redis.Message) {
 	defer a.wg.Done()
 	for _, m := range early {
 		a.handle(m)
@@ -208,7 +208,7 @@ func (a *Adapter) receiveLoop(early []*redis.Message) {
 	}
 }
 
-func (a *Adapter) handle(m *redis.Message) {
+func (a *redisAdapter) handle(m *redis.Message) {
 	payload := []byte(m.Payload)
 	switch {
 	case m.Pattern != "":
@@ -220,14 +220,14 @@ func (a *Adapter) handle(m *redis.Message) {
 	}
 }
 
-func (a *Adapter) logf(format string, args ...any) {
+func (a *redisAdapter) logf(format string, args ...any) {
 	a.opts.Logf("socketeer/adapter/redis: "+a.local.Name()+": "+format, args...)
 }
 
 // Close unsubscribes, publishes what is queued (for up to a second), fails
 // pending requests and stops the adapter's goroutines. It does not close
 // the Redis client.
-func (a *Adapter) Close() error {
+func (a *redisAdapter) Close() error {
 	a.closing.Do(func() {
 		a.mu.Lock()
 		a.closed = true
@@ -246,7 +246,3 @@ func (a *Adapter) Close() error {
 	})
 	return nil
 }
-
-// UID returns the node's id in the cluster, which it puts in what it
-// publishes to ignore its own messages.
-func (a *Adapter) UID() string { return a.uid }

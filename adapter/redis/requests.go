@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/socketeer/socketeer/adapter"
-	"github.com/socketeer/socketeer/adapter/redis/wire"
+	"github.com/socketeer/socketeer/internal/rediswire"
 )
 
 // request is a request of this node waiting for the other nodes' answers.
@@ -32,7 +32,7 @@ func (r *request) finish() {
 // until ctx ends; then it returns what the nodes that answered sent, with
 // an error wrapping ErrTimeout. A node that stopped is no longer
 // subscribed and is not waited for.
-func (a *Adapter) FetchSockets(ctx context.Context, o adapter.Options) ([]adapter.SocketInfo, error) {
+func (a *redisAdapter) FetchSockets(ctx context.Context, o adapter.Options) ([]adapter.SocketInfo, error) {
 	local, _ := a.Memory.FetchSockets(ctx, o)
 	if o.Local {
 		return local, nil
@@ -44,7 +44,7 @@ func (a *Adapter) FetchSockets(ctx context.Context, o adapter.Options) ([]adapte
 	if n <= 1 {
 		return local, nil
 	}
-	id := wire.NewID(6)
+	id := rediswire.NewID(6)
 	r := &request{numSub: n, answered: 1, sockets: local, done: make(chan struct{})}
 	a.mu.Lock()
 	if a.closed {
@@ -53,9 +53,9 @@ func (a *Adapter) FetchSockets(ctx context.Context, o adapter.Options) ([]adapte
 	}
 	a.requests[id] = r
 	a.mu.Unlock()
-	opts := wire.NewOptions(o.Rooms, o.Except, false)
+	opts := rediswire.NewOptions(o.Rooms, o.Except, false)
 	opts.Flags = nil
-	err = a.enqueueJSON(a.requestChannel, wire.Request{UID: a.uid, RequestID: id, Type: wire.RemoteFetch, Opts: &opts})
+	err = a.enqueueJSON(a.requestChannel, rediswire.Request{UID: a.uid, RequestID: id, Type: rediswire.RemoteFetch, Opts: &opts})
 	if err == nil {
 		err = a.await(ctx, r)
 	}
@@ -64,13 +64,13 @@ func (a *Adapter) FetchSockets(ctx context.Context, o adapter.Options) ([]adapte
 	out, answered := r.sockets, r.answered
 	a.mu.Unlock()
 	if err != nil {
-		return out, fmt.Errorf("fetchSockets: %d of %d nodes answered: %w", answered, n, err)
+		return out, fmt.Errorf("%w (fetchSockets: %d of %d nodes answered)", err, answered, n)
 	}
 	return out, nil
 }
 
 // await waits for r to finish, for the requests timeout or for ctx.
-func (a *Adapter) await(ctx context.Context, r *request) error {
+func (a *redisAdapter) await(ctx context.Context, r *request) error {
 	timer := time.NewTimer(a.opts.RequestsTimeout)
 	defer timer.Stop()
 	select {
@@ -89,35 +89,35 @@ func (a *Adapter) await(ctx context.Context, r *request) error {
 }
 
 // AddSockets makes the selected sockets of every node join rooms.
-func (a *Adapter) AddSockets(o adapter.Options, rooms []string) error {
+func (a *redisAdapter) AddSockets(o adapter.Options, rooms []string) error {
 	a.Memory.AddSockets(o, rooms)
 	if o.Local {
 		return nil
 	}
-	return a.publishRequest(wire.Request{Type: wire.RemoteJoin, Opts: requestOptions(o), Rooms: rooms})
+	return a.publishRequest(rediswire.Request{Type: rediswire.RemoteJoin, Opts: requestOptions(o), Rooms: rooms})
 }
 
 // DelSockets makes the selected sockets of every node leave rooms.
-func (a *Adapter) DelSockets(o adapter.Options, rooms []string) error {
+func (a *redisAdapter) DelSockets(o adapter.Options, rooms []string) error {
 	a.Memory.DelSockets(o, rooms)
 	if o.Local {
 		return nil
 	}
-	return a.publishRequest(wire.Request{Type: wire.RemoteLeave, Opts: requestOptions(o), Rooms: rooms})
+	return a.publishRequest(rediswire.Request{Type: rediswire.RemoteLeave, Opts: requestOptions(o), Rooms: rooms})
 }
 
 // DisconnectSockets disconnects the selected sockets of every node.
-func (a *Adapter) DisconnectSockets(o adapter.Options, closeConn bool) error {
+func (a *redisAdapter) DisconnectSockets(o adapter.Options, closeConn bool) error {
 	a.Memory.DisconnectSockets(o, closeConn)
 	if o.Local {
 		return nil
 	}
-	return a.publishRequest(wire.Request{Type: wire.RemoteDisconnect, Opts: requestOptions(o), Close: &closeConn})
+	return a.publishRequest(rediswire.Request{Type: rediswire.RemoteDisconnect, Opts: requestOptions(o), Close: &closeConn})
 }
 
 // ServerSideEmit sends event to the namespace on every other node (Socketeer
 // or Node). Acknowledgements are not supported.
-func (a *Adapter) ServerSideEmit(event string, args []json.RawMessage) error {
+func (a *redisAdapter) ServerSideEmit(event string, args []json.RawMessage) error {
 	data := make([]json.RawMessage, 0, 1+len(args))
 	name, err := json.Marshal(event)
 	if err != nil {
@@ -130,28 +130,28 @@ func (a *Adapter) ServerSideEmit(event string, args []json.RawMessage) error {
 		}
 		data = append(data, arg)
 	}
-	return a.publishRequest(wire.Request{Type: wire.ServerSideEmit, Data: data})
+	return a.publishRequest(rediswire.Request{Type: rediswire.ServerSideEmit, Data: data})
 }
 
-func (a *Adapter) publishRequest(req wire.Request) error {
+func (a *redisAdapter) publishRequest(req rediswire.Request) error {
 	req.UID = a.uid
 	return a.enqueueJSON(a.requestChannel, req)
 }
 
-func requestOptions(o adapter.Options) *wire.Options {
-	opts := wire.NewOptions(o.Rooms, o.Except, false)
+func requestOptions(o adapter.Options) *rediswire.Options {
+	opts := rediswire.NewOptions(o.Rooms, o.Except, false)
 	opts.Flags = nil
 	return &opts
 }
 
-func localOptions(o *wire.Options) adapter.Options {
+func localOptions(o *rediswire.Options) adapter.Options {
 	return adapter.Options{Rooms: o.Rooms, Except: o.Except, Local: true}
 }
 
 // onRequest handles a request of another node or of an emitter.
-func (a *Adapter) onRequest(msg []byte) {
-	var req wire.Request
-	if err := wire.Unmarshal(msg, &req); err != nil {
+func (a *redisAdapter) onRequest(msg []byte) {
+	var req rediswire.Request
+	if err := rediswire.Unmarshal(msg, &req); err != nil {
 		a.logf("malformed request: %v", err)
 		return
 	}
@@ -159,51 +159,51 @@ func (a *Adapter) onRequest(msg []byte) {
 		return
 	}
 	switch req.Type {
-	case wire.Sockets:
+	case rediswire.Sockets:
 		a.answerSockets(&req)
-	case wire.AllRooms:
+	case rediswire.AllRooms:
 		a.answerAllRooms(&req)
-	case wire.RemoteJoin, wire.RemoteLeave, wire.RemoteDisconnect:
+	case rediswire.RemoteJoin, rediswire.RemoteLeave, rediswire.RemoteDisconnect:
 		a.onRemoteChange(&req)
-	case wire.RemoteFetch:
+	case rediswire.RemoteFetch:
 		a.answerFetch(&req)
-	case wire.ServerSideEmit:
+	case rediswire.ServerSideEmit:
 		a.onServerSideEmit(&req)
-	case wire.Broadcast:
+	case rediswire.Broadcast:
 		a.onBroadcastRequest(&req)
 	}
 }
 
 // onRemoteChange applies REMOTE_JOIN, REMOTE_LEAVE or REMOTE_DISCONNECT to
 // the local sockets.
-func (a *Adapter) onRemoteChange(req *wire.Request) {
+func (a *redisAdapter) onRemoteChange(req *rediswire.Request) {
 	if req.Opts == nil {
 		a.onLegacyChange(req)
 		return
 	}
 	o := localOptions(req.Opts)
 	switch req.Type {
-	case wire.RemoteJoin:
+	case rediswire.RemoteJoin:
 		a.Memory.AddSockets(o, req.Rooms)
-	case wire.RemoteLeave:
+	case rediswire.RemoteLeave:
 		a.Memory.DelSockets(o, req.Rooms)
-	case wire.RemoteDisconnect:
+	case rediswire.RemoteDisconnect:
 		a.Memory.DisconnectSockets(o, req.Close != nil && *req.Close)
 	}
 }
 
 // onLegacyChange handles the single-socket form {sid, room} and answers it.
-func (a *Adapter) onLegacyChange(req *wire.Request) {
+func (a *redisAdapter) onLegacyChange(req *rediswire.Request) {
 	s := a.local.Socket(req.SID)
 	if s == nil {
 		return
 	}
 	switch req.Type {
-	case wire.RemoteJoin:
+	case rediswire.RemoteJoin:
 		a.Memory.Join(req.SID, req.Room)
-	case wire.RemoteLeave:
+	case rediswire.RemoteLeave:
 		a.Memory.Leave(req.SID, req.Room)
-	case wire.RemoteDisconnect:
+	case rediswire.RemoteDisconnect:
 		s.Disconnect(req.Close != nil && *req.Close)
 	}
 	a.respond(req, struct {
@@ -211,13 +211,13 @@ func (a *Adapter) onLegacyChange(req *wire.Request) {
 	}{req.RequestID})
 }
 
-func (a *Adapter) respond(req *wire.Request, v any) {
+func (a *redisAdapter) respond(req *rediswire.Request, v any) {
 	if err := a.enqueueJSON(a.responseChannelFor(req), v); err != nil {
 		a.logf("response to request type %d: %v", req.Type, err)
 	}
 }
 
-func (a *Adapter) answerFetch(req *wire.Request) {
+func (a *redisAdapter) answerFetch(req *rediswire.Request) {
 	if req.Opts == nil {
 		return
 	}
@@ -231,7 +231,7 @@ func (a *Adapter) answerFetch(req *wire.Request) {
 	}{req.RequestID, sockets})
 }
 
-func (a *Adapter) answerSockets(req *wire.Request) {
+func (a *redisAdapter) answerSockets(req *rediswire.Request) {
 	ids := []string{}
 	a.Memory.Select(adapter.Options{Rooms: req.Rooms}, func(s adapter.Socket) { ids = append(ids, s.ID()) })
 	a.respond(req, struct {
@@ -242,7 +242,7 @@ func (a *Adapter) answerSockets(req *wire.Request) {
 
 // answerAllRooms lists the rooms of the local sockets, their own rooms
 // included as Node's adapter does.
-func (a *Adapter) answerAllRooms(req *wire.Request) {
+func (a *redisAdapter) answerAllRooms(req *rediswire.Request) {
 	seen := map[string]bool{}
 	rooms := []string{}
 	a.local.Each(func(s adapter.Socket) {
@@ -262,7 +262,7 @@ func (a *Adapter) answerAllRooms(req *wire.Request) {
 // onServerSideEmit passes [event, ...args] to the local namespace. A
 // request with an id asks for an acknowledgement, which Socketeer nodes do
 // not give: the asking Node server counts this node as not answering.
-func (a *Adapter) onServerSideEmit(req *wire.Request) {
+func (a *redisAdapter) onServerSideEmit(req *rediswire.Request) {
 	data, ok := req.Data.([]any)
 	if !ok || len(data) == 0 {
 		return
@@ -273,7 +273,7 @@ func (a *Adapter) onServerSideEmit(req *wire.Request) {
 	}
 	args := make([]json.RawMessage, 0, len(data)-1)
 	for _, v := range data[1:] {
-		raw, err := wire.ToJSON(v)
+		raw, err := rediswire.ToJSON(v)
 		if err != nil {
 			a.logf("server-side emit %q: %v", event, err)
 			return
@@ -284,9 +284,9 @@ func (a *Adapter) onServerSideEmit(req *wire.Request) {
 }
 
 // onResponse handles an answer to one of this node's requests.
-func (a *Adapter) onResponse(msg []byte) {
-	var r wire.Response
-	if err := wire.Unmarshal(msg, &r); err != nil {
+func (a *redisAdapter) onResponse(msg []byte) {
+	var r rediswire.Response
+	if err := rediswire.Unmarshal(msg, &r); err != nil {
 		a.logf("malformed response: %v", err)
 		return
 	}

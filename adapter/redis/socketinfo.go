@@ -3,6 +3,7 @@ package redis
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -36,8 +37,8 @@ const jsDateLayout = "Mon Jan 02 2006 15:04:05 GMT-0700"
 
 func toWireSocket(si adapter.SocketInfo) wireSocket {
 	h := si.Handshake
-	headers := make(map[string]any, len(h.Headers))
-	for k, vs := range h.Headers {
+	headers := make(map[string]any, len(h.Header))
+	for k, vs := range h.Header {
 		k = strings.ToLower(k)
 		if k == "set-cookie" {
 			headers[k] = vs
@@ -45,9 +46,13 @@ func toWireSocket(si adapter.SocketInfo) wireSocket {
 			headers[k] = strings.Join(vs, ", ")
 		}
 	}
-	query := h.Query
-	if query == nil {
-		query = map[string]any{}
+	query := make(map[string]any, len(h.Query))
+	for k, vs := range h.Query {
+		if len(vs) == 1 {
+			query[k] = vs[0]
+		} else {
+			query[k] = vs
+		}
 	}
 	var data any = si.Data
 	if si.Data == nil {
@@ -59,7 +64,8 @@ func toWireSocket(si adapter.SocketInfo) wireSocket {
 			Headers: headers,
 			Time:    h.Time.Format(jsDateLayout) + " (" + h.Time.Format("MST") + ")",
 			Address: h.Address,
-			XDomain: h.Headers.Get("Origin") != "",
+			XDomain: h.Header.Get("Origin") != "",
+			Secure:  h.Secure,
 			Issued:  h.Time.UnixMilli(),
 			URL:     h.URL,
 			Query:   query,
@@ -93,18 +99,38 @@ func fromWireSocket(raw json.RawMessage) (adapter.SocketInfo, error) {
 		ID:    ws.ID,
 		Rooms: ws.Rooms,
 		Handshake: adapter.Handshake{
-			Headers: headers,
+			Header:  headers,
 			Time:    parseTime(h.Issued, h.Time),
 			Address: h.Address,
 			URL:     h.URL,
-			Query:   h.Query,
+			Query:   fromWireQuery(h.Query),
 			Auth:    h.Auth,
+			Secure:  h.Secure,
 		},
 	}
 	if m, ok := ws.Data.(map[string]any); ok {
 		si.Data = m
 	}
 	return si, nil
+}
+
+// fromWireQuery reads Node's handshake query: a string per key, or an
+// array of strings for a repeated key.
+func fromWireQuery(q map[string]any) url.Values {
+	out := make(url.Values, len(q))
+	for k, v := range q {
+		switch v := v.(type) {
+		case string:
+			out.Add(k, v)
+		case []any:
+			for _, e := range v {
+				if s, ok := e.(string); ok {
+					out.Add(k, s)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // parseTime reads Node's handshake time: issued (ms since the epoch) when

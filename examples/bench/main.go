@@ -1,6 +1,6 @@
 // Command bench is the Socketeer server of the side-by-side benchmark: it
-// follows ../../../shared/bench/CONTRACT.md on the public API, like any
-// user program. See README.md.
+// follows the contract of the benchmark suite (kept outside this
+// repository) on the public API, like any user program. See README.md.
 package main
 
 import (

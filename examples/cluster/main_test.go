@@ -14,7 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/goleak"
 
-	"github.com/socketeer/socketeer/adapter/redis/wire"
+	"github.com/socketeer/socketeer/internal/rediswire"
 	"github.com/socketeer/socketeer/internal/testenv"
 )
 
@@ -26,7 +26,7 @@ func startNodes(t *testing.T, n int) []*httptest.Server {
 	t.Helper()
 	rdb := redis.NewClient(&redis.Options{Addr: testenv.RedisAddr(t)})
 	t.Cleanup(func() { rdb.Close() })
-	key := "socketeer-cluster-test-" + wire.NewID(8)
+	key := "socketeer-cluster-test-" + rediswire.NewID(8)
 	var srvs []*httptest.Server
 	for i := range n {
 		a, err := newApp(rdb, key, "node"+string(rune('A'+i)))

@@ -43,6 +43,9 @@ func (r *Root) OnMessageWithAck(s *namespace.Socket, args ...any) namespace.Args
 	return args
 }
 
+// Middleware puts keepOrder around the namespace's events.
+func (r *Root) Middleware() []router.Middleware { return []router.Middleware{keepOrder} }
+
 // keepOrder answers "message" and "message-with-ack" events that carry no
 // binary straight from their raw JSON args, so that object keys go back in
 // the order the client sent them: decoding into any would sort them. Events
@@ -105,9 +108,6 @@ func newHandler() (http.Handler, func(context.Context) error, error) {
 		return nil, nil, err
 	}
 	if err := a.Register(&Custom{}, "/custom"); err != nil {
-		return nil, nil, err
-	}
-	if err := a.UseFor("/", keepOrder); err != nil {
 		return nil, nil, err
 	}
 	bare := engine.NewServer(engineOptions(), func(s *engine.Session) engine.Receiver { return echo{s} })

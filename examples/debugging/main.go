@@ -6,8 +6,8 @@
 //	go run ./examples/debugging        # 127.0.0.1:5000 (or $PORT)
 //	NODE_PATH=interop/node_modules node examples/debugging/client.js
 //
-// Any app switches the tracer on with a.Debug(true), app.Options{Debug:
-// true} or the environment variable SOCKETEER_DEBUG=1.
+// Any app switches the tracer on with app.Options{Debug: true} or the
+// environment variable SOCKETEER_DEBUG=1.
 package main
 
 import (
@@ -44,11 +44,8 @@ func (sh *Shop) OnCrash(s *namespace.Socket) error {
 }
 
 func main() {
-	a := app.New(app.Options{})
+	a := app.New(app.Options{Debug: true}) // trace to stderr
 	if err := a.Register(&Shop{}, "/"); err != nil {
-		log.Fatal(err)
-	}
-	if err := a.Debug(true); err != nil { // trace to stderr
 		log.Fatal(err)
 	}
 	addr := "127.0.0.1:5000"

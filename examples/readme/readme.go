@@ -220,11 +220,13 @@ func (e *Errors) OnError(s *namespace.Socket, event string, err error) any {
 
 // NewApp registers every namespace above: the test serves it.
 func NewApp() (*app.App, error) {
-	a := app.New(app.Options{})
-	// The app's error handler serves namespaces without an OnError.
-	err := a.OnError(func(s *namespace.Socket, event string, err error) any {
-		return errors.Wire(err, false)
+	// The app's error handler serves namespaces without an OnError (in NewApp).
+	a := app.New(app.Options{
+		OnError: func(s *namespace.Socket, event string, err error) any {
+			return errors.Wire(err, false)
+		},
 	})
+	var err error
 	for path, ns := range map[string]any{
 		"/receiving": &Receiving{}, "/sending": &Sending{}, "/broadcasting": &Broadcasting{},
 		"/rooms": &Rooms{}, "/connection": &Connection{}, "/errors": &Errors{},

@@ -9,6 +9,7 @@ import (
 	"github.com/socketeer/socketeer/adapter"
 	"github.com/socketeer/socketeer/app"
 	"github.com/socketeer/socketeer/engine"
+	"github.com/socketeer/socketeer/internal/inproc"
 )
 
 // residue is what a server holds besides its idle state.
@@ -18,12 +19,12 @@ type residue struct {
 }
 
 func (s *server) residue(t testing.TB) residue {
-	m, ok := s.app.Of("/").Runtime().Adapter().(*adapter.Memory)
+	m, ok := inproc.Adapter(s.app.Of("/")).(*adapter.Memory)
 	if !ok {
 		t.Fatal("adapter is not *adapter.Memory")
 	}
 	rooms, sockets := m.Size()
-	return residue{runtime.NumGoroutine(), fdCount(t), s.app.Engine().Len(), rooms, sockets, int64(liveHeap())}
+	return residue{runtime.NumGoroutine(), fdCount(t), inproc.Sessions(s.app), rooms, sockets, int64(liveHeap())}
 }
 
 // settle waits until the server is back to base (heap within 1 MB,
@@ -72,7 +73,7 @@ func TestAbandonedPolling(t *testing.T) {
 	for i := range n {
 		work <- struct{}{}
 		if i%200 == 0 {
-			peak = max(peak, s.app.Engine().Len())
+			peak = max(peak, inproc.Sessions(s.app))
 		}
 	}
 	close(work)

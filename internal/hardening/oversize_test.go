@@ -16,6 +16,7 @@ import (
 
 	"github.com/socketeer/socketeer/app"
 	"github.com/socketeer/socketeer/engine"
+	"github.com/socketeer/socketeer/internal/inproc"
 )
 
 const (
@@ -215,7 +216,7 @@ func TestOversizedWebsocketMessage(t *testing.T) {
 			if elapsed > 3*time.Second {
 				t.Errorf("closed after %s, want at once", elapsed)
 			}
-			if !eventually(5*time.Second, func() bool { return s.app.Engine().Len() == 0 }) {
+			if !eventually(5*time.Second, func() bool { return inproc.Sessions(s.app) == 0 }) {
 				t.Errorf("session still open")
 			}
 		})

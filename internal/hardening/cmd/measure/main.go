@@ -1,5 +1,6 @@
 // Command measure drives a Socket.IO server that follows the benchmark
-// contract (/work/shared/bench/CONTRACT.md: event "broadcast" fans its
+// contract (CONTRACT.md of the side-by-side benchmark suite, which is kept
+// outside this repository: event "broadcast" fans its
 // first arg out as "msg" to room "bench", which every socket joins) with
 // one client that never reads and one that reads everything, and reports
 // the server process's memory growth (VmRSS from /proc/PID/status) and how

@@ -1,0 +1,25 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/socketeer/socketeer/examples/internal/run"
+)
+
+// TestBench builds and starts the benchmark server, then checks its
+// contract with client.js: echo acks its args unchanged, broadcast reaches
+// room "bench", the sender included.
+func TestBench(t *testing.T) {
+	srv := run.Start(t, ".", "bench server on")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out := run.Node(t, ctx, "client.js", "URL="+srv.URL)
+	for _, want := range []string{`echo acked: {"n":1,"s":"two"}`, `broadcast got: {"hello":"room"}`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("client printed %q, want %q", out, want)
+		}
+	}
+}

@@ -1,7 +1,0 @@
-//go:build race
-
-package router_test
-
-// raceEnabled reports whether the race detector is on; it makes sync.Pool
-// drop items at random, so allocation counts of pooled paths vary.
-const raceEnabled = true
