@@ -3,8 +3,18 @@ package main
 import "testing"
 
 // maxExported is the bound issue 12 set on the exported functions and
-// methods of the public packages (242 before it).
+// methods of the server's public packages (242 before it).
 const maxExported = 160
+
+// featureBudgets are public packages added after issue 12 for a feature of
+// their own, each with its own bound; they are not part of the server's
+// count. A new package adds its line here, so that the surface grows by
+// decision, not by drift.
+var featureBudgets = map[string]int{
+	"client":  40, // the Go client (issue 14)
+	"metrics": 15, // Prometheus metrics (issue 16)
+	"admin":   15, // the Admin UI server side (issue 16)
+}
 
 func TestExportedBound(t *testing.T) {
 	perPkg, err := count("../..")
@@ -12,10 +22,16 @@ func TestExportedBound(t *testing.T) {
 		t.Fatal(err)
 	}
 	total := 0
-	for _, n := range perPkg {
+	for pkg, n := range perPkg {
+		if budget, ok := featureBudgets[pkg]; ok {
+			if n > budget {
+				t.Errorf("%s: %d exported functions and methods, want at most %d", pkg, n, budget)
+			}
+			continue
+		}
 		total += n
 	}
-	t.Logf("%d exported functions and methods", total)
+	t.Logf("%d exported functions and methods in the server's packages", total)
 	if total > maxExported {
 		t.Errorf("%d exported functions and methods, want at most %d: hide plumbing under internal/", total, maxExported)
 	}
