@@ -207,23 +207,21 @@ func (c *Conn) sendLocked(packets ...Packet) error {
 	return nil
 }
 
-// Close sends the close packet after what is queued, then ends the Conn
-// and waits for its goroutines. If the flush takes longer than ctx allows,
-// the transport is cut.
-func (c *Conn) Close(ctx context.Context) {
+// Close queues the close packet after what is already queued and returns;
+// the Conn ends once the writer has sent it (wait on Done). Sends fail
+// with ErrClosed from now on.
+func (c *Conn) Close() {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	if !c.failed && !c.closing {
 		c.sendLocked(Packet{Type: Close})
 		c.closing = true
 	}
-	c.mu.Unlock()
-	select {
-	case <-c.done:
-	case <-ctx.Done():
-		c.fail(ReasonForcedClose, nil)
-		<-c.done
-	}
 }
+
+// Abort ends the Conn at once with reason, without sending anything; wait
+// on Done for its goroutines.
+func (c *Conn) Abort(reason string) { c.fail(reason, nil) }
 
 // fail ends the Conn for reason (once): it cancels requests in flight,
 // closes the transport and wakes the goroutines so that they return.
@@ -232,6 +230,10 @@ func (c *Conn) fail(reason string, err error) {
 	defer c.mu.Unlock()
 	if c.failed {
 		return
+	}
+	if c.closing {
+		// The server may answer the close packet by closing first.
+		reason, err = ReasonForcedClose, nil
 	}
 	c.failed, c.reason, c.err = true, reason, err
 	c.ping.Stop()

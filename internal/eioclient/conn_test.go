@@ -5,8 +5,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,7 +66,7 @@ func TestEcho(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer c.Close(ctx)
+			defer c.Abort(ReasonForcedClose)
 			// Outlive a few heartbeats and let the upgrade happen.
 			time.Sleep(400 * time.Millisecond)
 			want := []msg{{"hello", false}, {"\x01\x02\x03", true}, {"€", false}}
@@ -91,7 +91,8 @@ func TestEcho(t *testing.T) {
 			if r, err := c.Reason(); r != "" {
 				t.Errorf("ended: %s %v", r, err)
 			}
-			c.Close(ctx)
+			c.Close()
+			<-c.Done()
 			if r, _ := c.Reason(); r != ReasonForcedClose {
 				t.Errorf("reason %q after Close", r)
 			}
