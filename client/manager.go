@@ -283,8 +283,12 @@ func (m *Manager) serve(conn *eioclient.Conn) (reason string, stay bool) {
 	for _, s := range m.allSockets() {
 		s.lost(conn, reason)
 	}
-	if m.ctx.Err() != nil || !m.wanted() || m.opts.NoReconnect && reason != eioclient.ReasonForcedClose {
+	if m.ctx.Err() != nil || !m.wanted() {
 		m.stop(nil)
+		return reason, false
+	}
+	if m.opts.NoReconnect && reason != eioclient.ReasonForcedClose {
+		m.stop(fmt.Errorf("%w: connection lost (%s) and reconnection is off", ErrDisconnected, reason))
 		return reason, false
 	}
 	return reason, true
