@@ -3,6 +3,7 @@ package eioclient
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -27,17 +28,33 @@ func (echo) OnClose(string) {}
 
 // newEcho starts an Engine.IO echo server with a fast heartbeat.
 func newEcho(t *testing.T) string {
+	url, _ := startEcho(t, false)
+	return url
+}
+
+// newEchoTLS starts an Engine.IO echo server on https and returns the TLS
+// configuration that trusts it.
+func newEchoTLS(t *testing.T) (string, *tls.Config) { return startEcho(t, true) }
+
+func startEcho(t *testing.T, useTLS bool) (string, *tls.Config) {
 	t.Helper()
 	srv := engine.NewServer(engine.Options{PingInterval: 100 * time.Millisecond, PingTimeout: 100 * time.Millisecond},
 		func(s *engine.Session) engine.Receiver { return echo{s} })
-	hs := httptest.NewServer(srv)
+	hs := httptest.NewUnstartedServer(srv)
+	var cfg *tls.Config
+	if useTLS {
+		hs.StartTLS()
+		cfg = hs.Client().Transport.(*http.Transport).TLSClientConfig
+	} else {
+		hs.Start()
+	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
 		srv.Shutdown(ctx)
 		hs.Close()
 	})
-	return hs.URL + "/engine.io/"
+	return hs.URL + "/engine.io/", cfg
 }
 
 type msg struct {
