@@ -1,0 +1,66 @@
+// Package client is a Socket.IO v5 client (Engine.IO v4) for Go services,
+// bots, tests and load generators. It talks to Socketeer, to Node's
+// socket.io 4.x and to python-socketio 5.x servers.
+//
+// # Overview
+//
+// A Manager is one connection to a server; it carries the Sockets of any
+// number of namespaces, each with its own auth:
+//
+//	m, err := client.NewManager("http://127.0.0.1:3000", client.Options{})
+//	if err != nil { ... }
+//	defer m.Close()
+//	s := m.Socket("/chat", client.SocketOptions{Auth: map[string]string{"token": "123"}})
+//	s.On("message", func(from string, text string) { ... })
+//	if err := s.Connect(ctx); err != nil { ... } // a *ConnectError if refused
+//	s.Emit("send", "hello")
+//	reply, err := s.EmitWithAck(ctx, "count")
+//	var n int
+//	err = reply.Decode(&n)
+//
+// Handlers are set with On before Connect, so that no event sent right
+// after the connection is missed. Their signatures are checked by On;
+// their args are decoded into the parameters' types; their results
+// acknowledge the event when the server asked for an acknowledgement.
+// []byte values travel as binary attachments, both ways.
+//
+// # Transports
+//
+// By default the Manager opens on HTTP long-polling and upgrades to a
+// websocket; Options.Transports selects websocket only or polling only.
+// Options.Header, Query and TLSConfig apply to every request.
+//
+// # Reconnection
+//
+// When the connection is lost the Manager reconnects as socket.io-client
+// does: the delay starts at Options.ReconnectDelay, doubles with each
+// attempt up to ReconnectDelayMax, with jitter; ReconnectAttempts bounds
+// the attempts. Each socket that was connected sends its CONNECT (with its
+// auth) again. Emits made while a socket is disconnected are buffered, up
+// to Options.MaxBuffer, and sent once it connects; Volatile emits are
+// dropped instead. A socket that the server disconnected, or refused, does
+// not reconnect by itself.
+//
+// Callbacks: Socket.OnConnect, OnDisconnect (with the reason),
+// OnConnectError (a *ConnectError carrying the server's message and data,
+// or a transport error), and Options.OnReconnectAttempt, OnReconnect,
+// OnReconnectFailed.
+//
+// # Concurrency
+//
+// Managers and Sockets are safe for concurrent use. Each connection has
+// one reader goroutine, which also answers the server's pings, and one
+// writer goroutine: writes never race. The handlers and callbacks of one
+// socket run one at a time, in the order their packets arrived, on a
+// goroutine that exists only while there is work; a slow handler delays
+// its socket's next events but not the heartbeat. Close waits for every
+// goroutine of the Manager, running handlers included, to return.
+//
+// # Errors
+//
+// Sentinels start with "socketeer: " and are checked with errors.Is:
+// ErrBufferFull, ErrDisconnected, ErrClosed, ErrConnectRefused (matched by
+// every *ConnectError), ErrReconnectFailed, ErrHandlerQueueFull, and from
+// package errors, ErrRegistration (a bad handler), ErrReservedEvent and
+// ErrAckTimeout (EmitWithAck's context ended first).
+package client
