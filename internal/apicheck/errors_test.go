@@ -10,9 +10,11 @@ import (
 	"github.com/socketeer/socketeer/adapter"
 	"github.com/socketeer/socketeer/adapter/redis"
 	"github.com/socketeer/socketeer/apptest"
+	"github.com/socketeer/socketeer/client"
 	"github.com/socketeer/socketeer/emitter"
 	"github.com/socketeer/socketeer/engine"
 	"github.com/socketeer/socketeer/errors"
+	"github.com/socketeer/socketeer/internal/eioclient"
 	"github.com/socketeer/socketeer/middleware"
 	"github.com/socketeer/socketeer/protocol"
 )
@@ -21,37 +23,51 @@ import (
 // by "package.Name". TestSentinelsAreListed fails when the source declares
 // one that is missing here, so a new sentinel cannot skip the checks.
 var sentinels = map[string]error{
-	"adapter.ErrUnsupported":       adapter.ErrUnsupported,
-	"adapter/redis.ErrUnreachable": redis.ErrUnreachable,
-	"adapter/redis.ErrTimeout":     redis.ErrTimeout,
-	"adapter/redis.ErrClosed":      redis.ErrClosed,
-	"adapter/redis.ErrQueueFull":   redis.ErrQueueFull,
-	"apptest.ErrDisconnected":      apptest.ErrDisconnected,
-	"emitter.ErrReservedEvent":     emitter.ErrReservedEvent,
-	"engine.ErrParse":              engine.ErrParse,
-	"engine.ErrClosed":             engine.ErrClosed,
-	"engine.ErrSlowConsumer":       engine.ErrSlowConsumer,
-	"middleware.ErrRateLimited":    middleware.ErrRateLimited,
-	"protocol.ErrInvalidPacket":    protocol.ErrInvalidPacket,
-	"errors.ErrUnsupported":        errors.ErrUnsupported,
-	"errors.ErrUnknownNamespace":   errors.ErrUnknownNamespace,
-	"errors.ErrReservedEvent":      errors.ErrReservedEvent,
-	"errors.ErrSocketClosed":       errors.ErrSocketClosed,
-	"errors.ErrAckTimeout":         errors.ErrAckTimeout,
-	"errors.ErrRegistration":       errors.ErrRegistration,
-	"errors.ErrServing":            errors.ErrServing,
-	"errors.ErrArgs":               errors.ErrArgs,
-	"errors.ErrSlowConsumer":       errors.ErrSlowConsumer,
-	"errors.ErrInvalidPacket":      errors.ErrInvalidPacket,
-	"errors.ErrEncode":             errors.ErrEncode,
-	"errors.ErrRateLimited":        errors.ErrRateLimited,
-	"errors.ErrAdapter":            errors.ErrAdapter,
+	"adapter.ErrUnsupported":          adapter.ErrUnsupported,
+	"adapter/redis.ErrUnreachable":    redis.ErrUnreachable,
+	"adapter/redis.ErrTimeout":        redis.ErrTimeout,
+	"adapter/redis.ErrClosed":         redis.ErrClosed,
+	"adapter/redis.ErrQueueFull":      redis.ErrQueueFull,
+	"apptest.ErrDisconnected":         apptest.ErrDisconnected,
+	"client.ErrBufferFull":            client.ErrBufferFull,
+	"client.ErrClosed":                client.ErrClosed,
+	"client.ErrConnectRefused":        client.ErrConnectRefused,
+	"client.ErrDisconnected":          client.ErrDisconnected,
+	"client.ErrHandlerQueueFull":      client.ErrHandlerQueueFull,
+	"client.ErrReconnectFailed":       client.ErrReconnectFailed,
+	"internal/eioclient.ErrClosed":    eioclient.ErrClosed,
+	"internal/eioclient.ErrHandshake": eioclient.ErrHandshake,
+	"internal/eioclient.ErrParse":     eioclient.ErrParse,
+	"internal/eioclient.ErrQueueFull": eioclient.ErrQueueFull,
+	"emitter.ErrReservedEvent":        emitter.ErrReservedEvent,
+	"engine.ErrParse":                 engine.ErrParse,
+	"engine.ErrClosed":                engine.ErrClosed,
+	"engine.ErrSlowConsumer":          engine.ErrSlowConsumer,
+	"middleware.ErrRateLimited":       middleware.ErrRateLimited,
+	"protocol.ErrInvalidPacket":       protocol.ErrInvalidPacket,
+	"errors.ErrUnsupported":           errors.ErrUnsupported,
+	"errors.ErrUnknownNamespace":      errors.ErrUnknownNamespace,
+	"errors.ErrReservedEvent":         errors.ErrReservedEvent,
+	"errors.ErrSocketClosed":          errors.ErrSocketClosed,
+	"errors.ErrAckTimeout":            errors.ErrAckTimeout,
+	"errors.ErrRegistration":          errors.ErrRegistration,
+	"errors.ErrServing":               errors.ErrServing,
+	"errors.ErrArgs":                  errors.ErrArgs,
+	"errors.ErrSlowConsumer":          errors.ErrSlowConsumer,
+	"errors.ErrInvalidPacket":         errors.ErrInvalidPacket,
+	"errors.ErrEncode":                errors.ErrEncode,
+	"errors.ErrRateLimited":           errors.ErrRateLimited,
+	"errors.ErrAdapter":               errors.ErrAdapter,
+	"errors.ErrConnectFailed":         errors.ErrConnectFailed,
+	"errors.ErrBufferFull":            errors.ErrBufferFull,
 }
 
 // errorTypes holds a value of every exported error type of the module
 // outside package errors, by "package.Type".
 var errorTypes = map[string]error{
-	"apptest.ConnectError": &apptest.ConnectError{Namespace: "/", Message: "no"},
+	"apptest.ConnectError":         &apptest.ConnectError{Namespace: "/", Message: "no"},
+	"client.ConnectError":          &client.ConnectError{Namespace: "/", Message: "no"},
+	"internal/eioclient.HTTPError": &eioclient.HTTPError{Status: 400, Body: "{}"},
 }
 
 // declaredSentinels returns the exported Err* variables the source

@@ -1,25 +1,26 @@
 package eioclient
 
 import (
-	"errors"
 	"fmt"
+
+	"github.com/socketeer/socketeer/errors"
 )
 
 var (
 	// ErrClosed reports a send on a Conn that has ended or is closing.
-	ErrClosed = errors.New("socketeer: engine.io connection closed")
+	ErrClosed = fmt.Errorf("%w (engine.io client connection)", errors.ErrSocketClosed)
 	// ErrQueueFull reports a send while Options.MaxQueue packets wait for
-	// the writer.
-	ErrQueueFull = errors.New("socketeer: engine.io write queue full")
+	// the writer: the server does not read fast enough.
+	ErrQueueFull = fmt.Errorf("%w: engine.io client write queue full", errors.ErrSlowConsumer)
 	// ErrParse reports a packet that breaks the Engine.IO protocol.
-	ErrParse = errors.New("socketeer: invalid engine.io packet")
+	ErrParse = fmt.Errorf("%w (engine.io client)", errors.ErrInvalidPacket)
 	// ErrHandshake wraps every reason a handshake fails.
-	ErrHandshake = errors.New("socketeer: engine.io handshake failed")
+	ErrHandshake = fmt.Errorf("%w: engine.io handshake failed", errors.ErrConnectFailed)
 )
 
 // HTTPError is a refusal by the server: an HTTP status other than the one
 // expected, with the body it sent (for Engine.IO errors, a JSON object
-// with code and message; protocol.md 1.7).
+// with code and message; protocol.md 1.7). It matches ErrHandshake.
 type HTTPError struct {
 	Status int
 	Body   string
@@ -29,3 +30,6 @@ type HTTPError struct {
 func (e *HTTPError) Error() string {
 	return fmt.Sprintf("socketeer: engine.io server answered HTTP %d: %s", e.Status, e.Body)
 }
+
+// Unwrap returns ErrHandshake.
+func (e *HTTPError) Unwrap() error { return ErrHandshake }

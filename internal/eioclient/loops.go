@@ -2,8 +2,9 @@ package eioclient
 
 import (
 	"context"
-	"errors"
 	"time"
+
+	"github.com/socketeer/socketeer/errors"
 )
 
 // readLoop is the reader goroutine: it reads the current transport and
