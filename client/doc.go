@@ -18,7 +18,16 @@
 //	var n int
 //	err = reply.Decode(&n)
 //
-// Handlers are set with On before Connect, so that no event sent right
+// A struct's On<Event> methods are handlers too, found and checked by
+// Register with the server's rules (internal/dispatch does both), taking
+// the *Socket first as a server handler takes its *namespace.Socket:
+//
+//	type Bot struct{}
+//	func (b *Bot) OnQuestion(s *client.Socket, n int) (string, error) { ... }
+//	func (b *Bot) OnDisconnect(s *client.Socket, reason string) { ... }
+//	err := s.Register(&Bot{})
+//
+// Handlers are set with On or Register before Connect, so that no event sent right
 // after the connection is missed. Their signatures are checked by On;
 // their args are decoded into the parameters' types; their results
 // acknowledge the event when the server asked for an acknowledgement.
@@ -60,7 +69,12 @@
 //
 // Sentinels start with "socketeer: " and are checked with errors.Is:
 // ErrBufferFull, ErrDisconnected, ErrClosed, ErrConnectRefused (matched by
-// every *ConnectError), ErrReconnectFailed, ErrHandlerQueueFull, and from
+// every *ConnectError, which also unwraps to the server's
+// *errors.ClientError), ErrReconnectFailed, ErrHandlerQueueFull, and from
 // package errors, ErrRegistration (a bad handler), ErrReservedEvent and
-// ErrAckTimeout (EmitWithAck's context ended first).
+// ErrAckTimeout (EmitWithAck's context ended first). Each client sentinel
+// also matches one of package errors: ErrConnectFailed, ErrBufferFull,
+// ErrSocketClosed or ErrSlowConsumer. Handler args that do not decode give
+// a *errors.DecodeError (errors.ErrArgs), args that fail validation a
+// *errors.ValidationError, as on the server.
 package client

@@ -6,12 +6,14 @@ import (
 
 	"github.com/socketeer/socketeer/errors"
 	"github.com/socketeer/socketeer/internal/eioclient"
+	"github.com/socketeer/socketeer/namespace"
 	"github.com/socketeer/socketeer/protocol"
 )
 
 // Args, returned as a handler's only result, spreads its elements as the
-// ack's args instead of sending one array.
-type Args []any
+// ack's args instead of sending one array. It is the server's
+// namespace.Args, so that handlers return the same type on both ends.
+type Args = namespace.Args
 
 // Emit sends the event with args: any JSON-encodable values, where each
 // []byte (also inside []any and map[string]any values) travels as a

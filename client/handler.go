@@ -1,186 +1,139 @@
 package client
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"reflect"
+	"runtime/debug"
+	"sync"
 
 	"github.com/socketeer/socketeer/errors"
-	"github.com/socketeer/socketeer/protocol"
+	"github.com/socketeer/socketeer/internal/dispatch"
+	"github.com/socketeer/socketeer/router"
 )
 
-// invoker is a compiled event handler: it decodes the raw args (binary
-// placeholders pointing into atts), calls the handler and returns the
-// values to acknowledge with. Every way of declaring handlers compiles to
-// it: On today, a struct's On<Event> methods (the server's discovery)
-// later.
-type invoker func(ctx context.Context, args []json.RawMessage, atts [][]byte) ([]any, error)
+// invoker is a compiled event handler: the server's compiled call
+// (internal/dispatch), so that handlers are checked, decoded and validated
+// by one implementation on both ends of the wire.
+type invoker = dispatch.Call
 
-// Types compared by identity.
-var (
-	typeContext = reflect.TypeFor[context.Context]()
-	typeError   = reflect.TypeFor[error]()
-	typeAny     = reflect.TypeFor[any]()
-	typeRaw     = reflect.TypeFor[json.RawMessage]()
-)
+// typeSocket is the socket parameter of handler methods.
+var typeSocket = reflect.TypeFor[*Socket]()
 
-const allowedHandler = "func([ctx context.Context,] args...) with args of JSON-decodable types " +
-	"(the last may be ...any or ...json.RawMessage), returning nothing, error, ack values, or ack values and a final error"
+// defaultValidator is the Validator used when Options.Validator is nil,
+// built once for every Manager of the process.
+var defaultValidator = sync.OnceValue(router.NewValidator)
 
-// compile checks fn and returns its invoker. Errors wrap
-// errors.ErrRegistration and name the event.
+// compile checks fn, a handler set with On, which takes no socket. Errors
+// wrap errors.ErrRegistration and name the event.
 func compile(event string, fn any) (invoker, error) {
+	name := fmt.Sprintf("handler of %q", event)
 	v := reflect.ValueOf(fn)
 	if fn == nil || v.Kind() != reflect.Func || v.IsNil() {
-		return nil, fmt.Errorf("%w: handler of %q is %T, not a func; allowed: %s", errors.ErrRegistration, event, fn, allowedHandler)
+		return nil, fmt.Errorf("%w: %s is %T, not a func", errors.ErrRegistration, name, fn)
 	}
-	sig, err := checkSignature(v.Type())
+	return dispatch.CompileHandler(name, v, nil)
+}
+
+// Register sets the handlers of the struct v points to, as a server's
+// Register does: each exported method named On<Event> handles the event
+// router.EventName derives from its name (OnChatMessage → "chat_message"),
+// or the name v's EventNames method maps it to. Their signatures are
+//
+//	func([ctx context.Context,] s *client.Socket, args...) [R1, ...] [error]
+//
+// with the rules of On: args decoded into the parameters' types and
+// validated when they carry validate tags (Options.Validator), results
+// sent as the ack. Four names are callbacks instead:
+//
+//	OnConnect(s *client.Socket)
+//	OnDisconnect(s *client.Socket, reason string)
+//	OnConnectError(s *client.Socket, err error)
+//	OnError(s *client.Socket, event string, err error)
+//
+// Every method is checked now; Register returns all problems at once,
+// each naming Type.Method and wrapping errors.ErrRegistration, and then
+// sets nothing. Handlers already set for other events stay.
+func (s *Socket) Register(v any) error {
+	events := map[string]invoker{}
+	var cbs []func(t *table)
+	special := func(typeName, method string, fn reflect.Value) (bool, error) {
+		cb, taken, err := s.callback(typeName, method, fn)
+		if cb != nil {
+			cbs = append(cbs, cb)
+		}
+		return taken, err
+	}
+	err := dispatch.Walk(v, nil, special, func(typeName, method, event string, fn reflect.Value) error {
+		call, err := dispatch.CompileHandler(typeName+"."+method, fn, typeSocket)
+		events[event] = call
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("%w: handler of %q has signature %s: %v; allowed: %s",
-			errors.ErrRegistration, event, v.Type(), err, allowedHandler)
+		return err
 	}
-	return sig.invoker(event, v), nil
-}
-
-// signature is the checked shape of a handler.
-type signature struct {
-	ctx      bool           // the first parameter is a context.Context
-	params   []reflect.Type // the decoded parameters, the variadic one last
-	variadic bool
-	errOut   bool // the last result is an error
-}
-
-func checkSignature(ft reflect.Type) (*signature, error) {
-	sig := &signature{variadic: ft.IsVariadic()}
-	for i := range ft.NumIn() {
-		pt := ft.In(i)
-		if i == 0 && pt == typeContext {
-			sig.ctx = true
-			continue
+	s.update(func(t *table) {
+		for name, call := range events {
+			t.events[name] = call
 		}
-		if sig.variadic && i == ft.NumIn()-1 {
-			if pt.Elem() != typeAny && pt.Elem() != typeRaw {
-				return nil, fmt.Errorf("the variadic parameter must be ...any or ...json.RawMessage")
-			}
-		} else if err := decodable(pt); err != nil {
-			return nil, fmt.Errorf("parameter %d (%s): %v", i+1, pt, err)
+		for _, cb := range cbs {
+			cb(t)
 		}
-		sig.params = append(sig.params, pt)
-	}
-	for i := range ft.NumOut() {
-		rt := ft.Out(i)
-		if rt == typeError {
-			if i != ft.NumOut()-1 {
-				return nil, fmt.Errorf("error must be the last result")
-			}
-			sig.errOut = true
-			continue
-		}
-		switch rt.Kind() {
-		case reflect.Chan, reflect.Func, reflect.UnsafePointer, reflect.Complex64, reflect.Complex128:
-			return nil, fmt.Errorf("result %d (%s) cannot be encoded as JSON", i+1, rt)
-		}
-	}
-	return sig, nil
-}
-
-// decodable reports why values of t cannot be decoded from JSON.
-func decodable(t reflect.Type) error {
-	switch t.Kind() {
-	case reflect.Chan, reflect.Func, reflect.UnsafePointer, reflect.Complex64, reflect.Complex128:
-		return fmt.Errorf("%s values cannot be decoded from JSON", t.Kind())
-	case reflect.Interface:
-		if t != typeAny && t != typeContext {
-			return fmt.Errorf("interface parameters must be any")
-		}
-		if t == typeContext {
-			return fmt.Errorf("only the first parameter may be a context.Context")
-		}
-	case reflect.Pointer:
-		return decodable(t.Elem())
-	}
+	})
 	return nil
 }
 
-// invoker builds the call of fn, which has signature sig.
-func (sig *signature) invoker(event string, fn reflect.Value) invoker {
-	return func(ctx context.Context, args []json.RawMessage, atts [][]byte) ([]any, error) {
-		in, err := sig.decode(event, args, atts)
-		if err != nil {
-			return nil, err
+// callback compiles the callback methods Register reserves.
+func (s *Socket) callback(typeName, method string, fn reflect.Value) (func(*table), bool, error) {
+	var (
+		cb      func(*table)
+		allowed string
+	)
+	switch method {
+	case "OnConnect":
+		allowed = "func(s *client.Socket)"
+		if f, ok := fn.Interface().(func(*Socket)); ok {
+			cb = func(t *table) { t.connect = func() { f(s) } }
 		}
-		if sig.ctx {
-			in = append([]reflect.Value{reflect.ValueOf(ctx)}, in...)
+	case "OnDisconnect":
+		allowed = "func(s *client.Socket, reason string)"
+		if f, ok := fn.Interface().(func(*Socket, string)); ok {
+			cb = func(t *table) { t.disconnect = func(r string) { f(s, r) } }
 		}
-		var out []reflect.Value
-		if sig.variadic {
-			out = fn.CallSlice(in)
-		} else {
-			out = fn.Call(in)
+	case "OnConnectError":
+		allowed = "func(s *client.Socket, err error)"
+		if f, ok := fn.Interface().(func(*Socket, error)); ok {
+			cb = func(t *table) { t.connectError = func(err error) { f(s, err) } }
 		}
-		if sig.errOut {
-			last := out[len(out)-1]
-			out = out[:len(out)-1]
-			if !last.IsNil() {
-				return nil, last.Interface().(error)
-			}
+	case "OnError":
+		allowed = "func(s *client.Socket, event string, err error)"
+		if f, ok := fn.Interface().(func(*Socket, string, error)); ok {
+			cb = func(t *table) { t.onError = func(ev string, err error) { f(s, ev, err) } }
 		}
-		vals := make([]any, len(out))
-		for i, o := range out {
-			vals[i] = o.Interface()
-		}
-		return vals, nil
+	default:
+		return nil, false, nil
 	}
+	if cb == nil {
+		return nil, true, fmt.Errorf("%w: %s.%s has signature %s; allowed: %s",
+			errors.ErrRegistration, typeName, method, fn.Type(), allowed)
+	}
+	return cb, true, nil
 }
 
-// decode turns raw args into the handler's parameters. Missing args
-// decode as zero values; extra ones are ignored unless the handler is
-// variadic.
-func (sig *signature) decode(event string, args []json.RawMessage, atts [][]byte) ([]reflect.Value, error) {
-	fixed := sig.params
-	if sig.variadic {
-		fixed = fixed[:len(fixed)-1]
-	}
-	in := make([]reflect.Value, 0, len(sig.params))
-	for i, pt := range fixed {
-		p := reflect.New(pt)
-		if i < len(args) {
-			if err := decodeArg(args[i], atts, p.Interface()); err != nil {
-				return nil, &errors.DecodeError{Event: event, Arg: i, Err: err}
-			}
+// run calls a compiled handler for event ev, turning a panic into a
+// *errors.PanicError, and returns the ack values.
+func (s *Socket) run(inv invoker, ev *router.Event) (vals []any, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &errors.PanicError{Event: ev.Name, Value: v, Stack: debug.Stack()}
 		}
-		in = append(in, p.Elem())
+	}()
+	res, err := inv(s.m.ctx, reflect.ValueOf(s), ev, s.m.opts.Validator)
+	if err != nil || res.Raw == nil {
+		return res.Values, err
 	}
-	if sig.variadic {
-		rest := reflect.MakeSlice(sig.params[len(sig.params)-1], 0, max(len(args)-len(fixed), 0))
-		for i := len(fixed); i < len(args); i++ {
-			p := reflect.New(rest.Type().Elem())
-			if err := decodeArg(args[i], atts, p.Interface()); err != nil {
-				return nil, &errors.DecodeError{Event: event, Arg: i, Err: err}
-			}
-			rest = reflect.Append(rest, p.Elem())
-		}
-		in = append(in, rest)
+	vals = make([]any, len(res.Raw))
+	for i, raw := range res.Raw {
+		vals[i] = raw
 	}
-	return in, nil
-}
-
-// decodeArg decodes one raw arg into v, a pointer, resolving binary
-// placeholders: a []byte anywhere in a typed value takes the attachment;
-// inside an any it is a []byte; a json.RawMessage gets it as base64.
-func decodeArg(raw json.RawMessage, atts [][]byte, v any) error {
-	if len(atts) == 0 {
-		return json.Unmarshal(raw, v)
-	}
-	if p, ok := v.(*any); ok {
-		val, err := protocol.Reconstruct(raw, atts)
-		*p = val
-		return err
-	}
-	inlined, err := protocol.InlineAttachments(raw, atts)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(inlined, v)
+	return vals, nil
 }

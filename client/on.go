@@ -8,6 +8,7 @@ import (
 	"github.com/socketeer/socketeer/errors"
 	"github.com/socketeer/socketeer/internal/eioclient"
 	"github.com/socketeer/socketeer/protocol"
+	"github.com/socketeer/socketeer/router"
 )
 
 // On sets the handler of event, replacing any previous one. fn is checked
@@ -131,7 +132,8 @@ func (s *Socket) dispatch(conn *eioclient.Conn, name string, args []json.RawMess
 	if inv == nil {
 		return
 	}
-	vals, err := s.call(name, inv, args, atts)
+	ev := router.Event{Namespace: s.nsp, Name: name, Args: args, Attachments: atts, AckID: id}
+	vals, err := s.run(inv, &ev)
 	if err != nil {
 		s.report(name, err)
 		vals = []any{errors.Wire(err, false)}
@@ -139,22 +141,7 @@ func (s *Socket) dispatch(conn *eioclient.Conn, name string, args []json.RawMess
 	if id == protocol.NoID {
 		return
 	}
-	if len(vals) == 1 {
-		if spread, ok := vals[0].(Args); ok {
-			vals = spread
-		}
-	}
 	s.sendAck(conn, id, name, vals)
-}
-
-// call runs a handler, turning a panic into a *errors.PanicError.
-func (s *Socket) call(name string, inv invoker, args []json.RawMessage, atts [][]byte) (vals []any, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			err = &errors.PanicError{Event: name, Value: v, Stack: debug.Stack()}
-		}
-	}()
-	return inv(s.m.ctx, args, atts)
 }
 
 // sendAck acknowledges event id with vals, if the socket is still

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/socketeer/socketeer/router"
 )
 
 // Transport names an Engine.IO transport.
@@ -63,6 +65,11 @@ type Options struct {
 	// dropped with ErrHandlerQueueFull, and reconnected.
 	MaxPending int
 
+	// Validator checks handler args whose types carry validate tags, as
+	// on the server (default router.NewValidator(), on
+	// go-playground/validator).
+	Validator router.Validator
+
 	// OnReconnectAttempt is called before each reconnection attempt, with
 	// its number, starting at 1.
 	OnReconnectAttempt func(attempt int)
@@ -105,6 +112,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxPending <= 0 {
 		o.MaxPending = 1024
+	}
+	if o.Validator == nil {
+		o.Validator = defaultValidator()
 	}
 	return o
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/socketeer/socketeer/errors"
 	"github.com/socketeer/socketeer/protocol"
+	"github.com/socketeer/socketeer/router"
 )
 
 // Reply is the acknowledgement of an event: the args the other side
@@ -26,7 +27,7 @@ func (r Reply) Decode(vs ...any) error {
 		return fmt.Errorf("%w: the reply has %d args, %d wanted", errors.ErrArgs, len(r.args), len(vs))
 	}
 	for i, v := range vs {
-		if err := decodeArg(r.args[i], r.atts, v); err != nil {
+		if err := router.DecodeArg(r.args[i], r.atts, v); err != nil {
 			return &errors.DecodeError{Event: "ack", Arg: i, Err: err}
 		}
 	}
