@@ -91,6 +91,7 @@ type testServer struct {
 	URL     string
 	addr    string
 	replies chan namespace.Reply
+	engine  engine.Options
 
 	mu    sync.Mutex
 	app   *app.App
@@ -101,7 +102,12 @@ type testServer struct {
 // newTestServer starts a server with a fast heartbeat (pingInterval
 // 200ms, pingTimeout 200ms).
 func newTestServer(t *testing.T) *testServer {
-	ts := &testServer{t: t, replies: make(chan namespace.Reply, 4)}
+	return newTestServerWith(t, engine.Options{PingInterval: 200 * time.Millisecond, PingTimeout: 200 * time.Millisecond})
+}
+
+// newTestServerWith starts a server with Engine.IO options eo.
+func newTestServerWith(t *testing.T, eo engine.Options) *testServer {
+	ts := &testServer{t: t, replies: make(chan namespace.Reply, 4), engine: eo}
 	ts.start("127.0.0.1:0")
 	t.Cleanup(ts.crash)
 	return ts
@@ -110,7 +116,7 @@ func newTestServer(t *testing.T) *testServer {
 func (ts *testServer) start(addr string) {
 	ts.t.Helper()
 	a := app.New(app.Options{
-		Engine:         engine.Options{PingInterval: 200 * time.Millisecond, PingTimeout: 200 * time.Millisecond},
+		Engine:         ts.engine,
 		ConnectTimeout: 2 * time.Second,
 	})
 	for path, ns := range map[string]any{"/": &root{replies: ts.replies}, "/custom": &custom{}, "/admin": &admin{}} {
@@ -143,11 +149,12 @@ func (ts *testServer) start(addr string) {
 func (ts *testServer) crash() {
 	ts.mu.Lock()
 	hs, a := ts.hs, ts.app
-	for c := range ts.conns {
-		c.Close()
-	}
+	conns := ts.conns
 	ts.conns = map[net.Conn]bool{}
 	ts.mu.Unlock()
+	for c := range conns {
+		c.Close()
+	}
 	hs.Listener.Close()
 	hs.CloseClientConnections()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -170,12 +177,44 @@ type trackingListener struct {
 
 func (l *trackingListener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
-	if err == nil {
-		l.ts.mu.Lock()
-		l.ts.conns[c] = true
-		l.ts.mu.Unlock()
+	if err != nil {
+		return nil, err
 	}
-	return c, err
+	tc := &trackedConn{Conn: c, ts: l.ts}
+	l.ts.mu.Lock()
+	l.ts.conns[tc] = true
+	l.ts.mu.Unlock()
+	return tc, nil
+}
+
+// trackedConn leaves the server's set when it closes.
+type trackedConn struct {
+	net.Conn
+	ts *testServer
+}
+
+func (c *trackedConn) Close() error {
+	c.ts.mu.Lock()
+	delete(c.ts.conns, c)
+	c.ts.mu.Unlock()
+	return c.Conn.Close()
+}
+
+// dropOne closes one connection of the server's, picked at random (map
+// order), as a network failure would; it returns false if there was none.
+func (ts *testServer) dropOne() bool {
+	ts.mu.Lock()
+	var victim net.Conn
+	for c := range ts.conns {
+		victim = c
+		break
+	}
+	ts.mu.Unlock()
+	if victim == nil {
+		return false
+	}
+	victim.Close()
+	return true
 }
 
 // rawJSON is a helper for comparing JSON.
