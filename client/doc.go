@@ -55,6 +55,16 @@
 // or a transport error), and Options.OnReconnectAttempt, OnReconnect,
 // OnReconnectFailed.
 //
+// # Connection state recovery
+//
+// When the server offers connection state recovery (socket.io 4.6+ with
+// connectionStateRecovery on), each socket keeps the session id of the
+// server's CONNECT reply and the offset of the last event it received, and
+// sends both with its auth when it reconnects; the offsets are stripped
+// from the events' args before the handlers see them. Socket.Recovered
+// reports whether the server took the session back up: then the socket
+// kept its id and rooms, and the events missed meanwhile arrive.
+//
 // # Concurrency
 //
 // Managers and Sockets are safe for concurrent use. Each connection has

@@ -16,11 +16,12 @@ func (s *Socket) handle(conn *eioclient.Conn, p *protocol.Packet) error {
 	case protocol.Connect:
 		var body struct {
 			SID string `json:"sid"`
+			PID string `json:"pid"`
 		}
 		if json.Unmarshal(p.Data, &body) != nil || body.SID == "" {
 			return fmt.Errorf("%s: CONNECT reply without sid", eioclient.ReasonParseError)
 		}
-		s.connectedOn(conn, body.SID)
+		s.connectedOn(conn, body.SID, body.PID)
 	case protocol.ConnectError:
 		s.refused(parseConnectError(s.nsp, p.Data))
 	case protocol.Disconnect:
@@ -31,6 +32,7 @@ func (s *Socket) handle(conn *eioclient.Conn, p *protocol.Packet) error {
 			return fmt.Errorf("%s: %v", eioclient.ReasonParseError, err)
 		}
 		atts, id := p.Attachments, p.ID
+		args = s.stripOffset(args, id)
 		if !s.q.push(func() { s.dispatch(conn, name, args, atts, id) }) {
 			return ErrHandlerQueueFull
 		}
@@ -46,13 +48,14 @@ func (s *Socket) handle(conn *eioclient.Conn, p *protocol.Packet) error {
 
 // connectedOn marks the socket connected on conn, flushes the buffer and
 // wakes Connect.
-func (s *Socket) connectedOn(conn *eioclient.Conn, sid string) {
+func (s *Socket) connectedOn(conn *eioclient.Conn, sid, pid string) {
 	s.mu.Lock()
 	if !s.active || s.sentOn != conn || s.connected {
 		s.mu.Unlock()
 		return
 	}
 	s.connected, s.id = true, sid
+	s.recovery.connected(pid)
 	buf := s.buffer
 	s.buffer = nil
 	for i, o := range buf {

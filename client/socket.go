@@ -44,6 +44,7 @@ type Socket struct {
 	nextID    int64
 	acks      map[int64]*pendingAck
 	waiters   []chan error // Connect calls waiting
+	recovery  recovery     // connection state recovery, when the server offers it
 }
 
 // table holds the handlers and callbacks of a socket. It is replaced, not
@@ -90,6 +91,18 @@ func (s *Socket) Namespace() string { return s.nsp }
 
 // Manager returns the socket's Manager.
 func (s *Socket) Manager() *Manager { return s.m }
+
+// Recovered reports whether the last connection recovered the socket's
+// state: the server offered connection state recovery (a pid in its
+// CONNECT reply), the client sent the pid and the offset of the last event
+// it received when it reconnected, and the server took them back up. The
+// socket then keeps its id and rooms, and the server sends the events
+// missed while the connection was down.
+func (s *Socket) Recovered() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.recovery.recovered
+}
 
 // ID returns the socket id the server gave on the last connection, "" if
 // it never connected.
@@ -226,7 +239,7 @@ func (s *Socket) sendConnect(conn *eioclient.Conn) {
 	if !s.active || s.connected || s.sentOn == conn {
 		return
 	}
-	if conn.Send(s.packet(protocol.Connect, s.auth)) == nil {
+	if conn.Send(s.packet(protocol.Connect, s.recovery.auth(s.auth))) == nil {
 		s.sentOn = conn
 	}
 }
