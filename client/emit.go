@@ -112,10 +112,6 @@ func (s *Socket) encode(t protocol.PacketType, id int64, data []byte, atts [][]b
 		t += protocol.BinaryEvent - protocol.Event // Event→BinaryEvent, Ack→BinaryAck
 	}
 	p := protocol.Packet{Type: t, Namespace: s.nsp, ID: id, Data: data, Attachments: atts}
-	out := make([]eioclient.Packet, 0, 1+len(atts))
-	out = append(out, eioclient.Packet{Type: eioclient.Message, Data: protocol.AppendPacket(nil, &p)})
-	for _, a := range atts {
-		out = append(out, eioclient.Packet{Type: eioclient.Message, Data: a, Binary: true})
-	}
+	out, _ := s.m.parser.encode(&p) // the JSON parser does not fail
 	return out
 }

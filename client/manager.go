@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/socketeer/socketeer/internal/eioclient"
-	"github.com/socketeer/socketeer/protocol"
 )
 
 // Manager is one connection to a Socket.IO server, shared by the sockets
@@ -20,6 +19,7 @@ import (
 type Manager struct {
 	opts     Options
 	endpoint string
+	parser   parser // the wire form of packets (parser.go)
 	g        *group
 	ctx      context.Context // canceled by Close
 	cancel   context.CancelFunc
@@ -46,7 +46,7 @@ func NewManager(rawURL string, o Options) (*Manager, error) {
 	}
 	o = o.withDefaults()
 	u.Path, u.RawPath, u.Fragment = o.Path, "", ""
-	m := &Manager{opts: o, endpoint: u.String(), g: newGroup(), sockets: map[string]*Socket{}}
+	m := &Manager{opts: o, endpoint: u.String(), parser: jsonParser{}, g: newGroup(), sockets: map[string]*Socket{}}
 	m.ctx, m.cancel = context.WithCancel(context.Background())
 	return m, nil
 }
@@ -141,7 +141,7 @@ func (m *Manager) dial() (*eioclient.Conn, error) {
 		transports[i] = string(t)
 	}
 	var conn *eioclient.Conn
-	dec := protocol.NewDecoder(protocol.Limits{})
+	dec := m.parser.newDecoder()
 	ready := make(chan struct{})
 	onMessage := func(data []byte, binary bool) {
 		<-ready // conn is set
@@ -157,15 +157,8 @@ func (m *Manager) dial() (*eioclient.Conn, error) {
 
 // receive decodes one message of conn and hands the packet to its socket.
 // It runs on conn's reader goroutine.
-func (m *Manager) receive(conn *eioclient.Conn, dec *protocol.Decoder, data []byte, binary bool) {
-	var p *protocol.Packet
-	var done bool
-	var err error
-	if binary {
-		p, done, err = dec.DecodeBinary(data)
-	} else {
-		p, done, err = dec.DecodeText(data)
-	}
+func (m *Manager) receive(conn *eioclient.Conn, dec packetDecoder, data []byte, binary bool) {
+	p, done, err := dec.decode(data, binary)
 	if err != nil {
 		conn.Abort(eioclient.ReasonParseError)
 		return

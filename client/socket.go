@@ -228,7 +228,8 @@ func (s *Socket) failLocked(err error, sentOnly bool) {
 // namespace without attachments.
 func (s *Socket) packet(t protocol.PacketType, data json.RawMessage) eioclient.Packet {
 	p := protocol.Packet{Type: t, Namespace: s.nsp, ID: protocol.NoID, Data: data}
-	return eioclient.Packet{Type: eioclient.Message, Data: protocol.AppendPacket(nil, &p)}
+	out, _ := s.m.parser.encode(&p) // one message: no attachments
+	return out[0]
 }
 
 // sendConnect sends CONNECT on conn if the socket wants to connect and has
