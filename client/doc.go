@@ -75,6 +75,19 @@
 // its socket's next events but not the heartbeat. Close waits for every
 // goroutine of the Manager, running handlers included, to return.
 //
+// # Testing with package apptest
+//
+// Package apptest stays the in-process test client, not a Manager over an
+// in-memory pipe: its Emit and EmitWithAck return once the server's
+// handler ran, with what the server sent back already in Received, so a
+// test reads like a call and needs no waiting. A Manager is asynchronous
+// by design (reader, writer and handler goroutines, reconnection), which
+// over a pipe would make those same tests wait for events. What both
+// share is the server's code: handler args and replies decode with
+// router.DecodeArg, refusals unwrap to the server's *errors.ClientError,
+// and the sentinels match package errors'. To test a Go client against
+// an app, serve the app with httptest.NewServer and point a Manager at it.
+//
 // # Errors
 //
 // Sentinels start with "socketeer: " and are checked with errors.Is:
