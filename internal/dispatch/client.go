@@ -33,7 +33,9 @@ type client struct {
 	deadline *time.Timer
 
 	// Read-ahead state of Intercept, which the session's reader calls.
-	attachmentsAhead int // binary messages still owed to a read-ahead packet
+	attachmentsAhead int               // binary messages still owed to a read-ahead packet
+	ackAttachments   int               // binary messages still owed to the BINARY_ACK being collected
+	ackDec           *protocol.Decoder // collects an intercepted BINARY_ACK (made when first needed)
 }
 
 var (
