@@ -20,9 +20,11 @@ import (
 //	func([ctx context.Context,] a A, ..., rest ...json.RawMessage) ...
 //
 // Each arg is decoded from JSON into the parameter's type (binary
-// attachments into []byte, also inside an any); missing args are zero
-// values and extra ones are dropped unless the last parameter is
-// variadic. When the server asked for an acknowledgement, the results
+// attachments into []byte, also inside an any) and validated when the
+// type has validate tags, by the server's code (internal/dispatch) and
+// with its rule: the args must match the parameters in number (at least
+// the fixed ones when the last is variadic), or the handler does not run
+// and OnError gets a *errors.DecodeError (errors.ErrArgs). When the server asked for an acknowledgement, the results
 // (without the error) are its args: an Args result is spread; a handler
 // returning a non-nil error acknowledges with {"error": {...}} as a
 // Socketeer server does (errors.Wire). ctx ends when the Manager closes.
