@@ -9,6 +9,7 @@ import (
 
 	"github.com/socketeer/socketeer/adapter"
 	"github.com/socketeer/socketeer/adapter/redis"
+	"github.com/socketeer/socketeer/admin"
 	"github.com/socketeer/socketeer/apptest"
 	"github.com/socketeer/socketeer/emitter"
 	"github.com/socketeer/socketeer/engine"
@@ -22,6 +23,8 @@ import (
 // one that is missing here, so a new sentinel cannot skip the checks.
 var sentinels = map[string]error{
 	"adapter.ErrUnsupported":       adapter.ErrUnsupported,
+	"admin.ErrNoAuth":              admin.ErrNoAuth,
+	"admin.ErrBadHash":             admin.ErrBadHash,
 	"adapter/redis.ErrUnreachable": redis.ErrUnreachable,
 	"adapter/redis.ErrTimeout":     redis.ErrTimeout,
 	"adapter/redis.ErrClosed":      redis.ErrClosed,

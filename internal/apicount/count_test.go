@@ -1,6 +1,10 @@
 package main
 
-import "testing"
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
 
 // maxExported is the bound issue 12 set on the exported functions and
 // methods of the server's public packages (242 before it).
@@ -23,7 +27,8 @@ func TestExportedBound(t *testing.T) {
 	}
 	total := 0
 	for pkg, n := range perPkg {
-		if budget, ok := featureBudgets[pkg]; ok {
+		// count keys packages by their directory under "../..".
+		if budget, ok := featureBudgets[filepath.ToSlash(strings.TrimPrefix(pkg, "../../"))]; ok {
 			if n > budget {
 				t.Errorf("%s: %d exported functions and methods, want at most %d", pkg, n, budget)
 			}
