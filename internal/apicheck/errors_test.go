@@ -9,6 +9,7 @@ import (
 
 	"github.com/socketeer/socketeer/adapter"
 	"github.com/socketeer/socketeer/adapter/redis"
+	"github.com/socketeer/socketeer/admin"
 	"github.com/socketeer/socketeer/apptest"
 	"github.com/socketeer/socketeer/client"
 	"github.com/socketeer/socketeer/emitter"
@@ -60,6 +61,8 @@ var sentinels = map[string]error{
 	"errors.ErrAdapter":               errors.ErrAdapter,
 	"errors.ErrConnectFailed":         errors.ErrConnectFailed,
 	"errors.ErrBufferFull":            errors.ErrBufferFull,
+	"admin.ErrNoAuth":                 admin.ErrNoAuth,
+	"admin.ErrBadHash":                admin.ErrBadHash,
 }
 
 // errorTypes holds a value of every exported error type of the module
