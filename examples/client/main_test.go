@@ -43,39 +43,52 @@ func TestAgainstSocketeer(t *testing.T) {
 	t.Log(runClient(t, srv.URL))
 }
 
-// TestAgainstNode runs the checks against Node's socket.io 4.8
-// (interop/js/conformance_server.js).
-func TestAgainstNode(t *testing.T) {
-	testenv.Node(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+// TestAgainstPeers runs the checks against Node's socket.io 4.8
+// (interop/js/conformance_server.js) and python-socketio's server
+// (interop/python/conformance_server.py), each following conformance.md.
+func TestAgainstPeers(t *testing.T) {
+	for _, peer := range []struct {
+		name   string
+		check  func(testing.TB) string
+		runner func(testing.TB, context.Context, string, ...string) ([]byte, error)
+		script string
+	}{
+		{"node", testenv.Node, testenv.RunNode, "js/conformance_server.js"},
+		{"python", testenv.Python, testenv.RunPython, "conformance_server.py"},
+	} {
+		t.Run(peer.name, func(t *testing.T) {
+			peer.check(t)
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+			ln.Close()
+			ctx, cancel := context.WithCancel(context.Background())
+			exited := make(chan []byte, 1)
+			go func() {
+				out, _ := peer.runner(t, ctx, peer.script, "PORT="+port)
+				exited <- out
+			}()
+			defer func() {
+				cancel()
+				t.Logf("%s server output:\n%s", peer.name, <-exited)
+			}()
+			deadline := time.Now().Add(20 * time.Second)
+			for {
+				c, err := net.DialTimeout("tcp", "127.0.0.1:"+port, time.Second)
+				if err == nil {
+					c.Close()
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("the %s server does not listen: %v", peer.name, err)
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			t.Log(runClient(t, "http://127.0.0.1:"+port))
+		})
 	}
-	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-	ln.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	exited := make(chan []byte, 1)
-	go func() {
-		out, _ := testenv.RunNode(t, ctx, "js/conformance_server.js", "PORT="+port)
-		exited <- out
-	}()
-	defer func() {
-		cancel()
-		t.Logf("node server output:\n%s", <-exited)
-	}()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", "127.0.0.1:"+port, time.Second)
-		if err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the node server does not listen: %v", err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Log(runClient(t, "http://127.0.0.1:"+port))
 }
 
 func TestBadParser(t *testing.T) {
