@@ -66,6 +66,10 @@ type Options struct {
 	// when set, overrides it. Default: the tracer when Debug is on, else
 	// log.Printf.
 	Logf func(format string, args ...any)
+	// Recovery switches connection state recovery on, for every namespace
+	// (nil: off). It needs the default in-memory adapter; a namespace with
+	// another adapter logs that it cannot recover and runs without.
+	Recovery *Recovery
 }
 
 // App is a Socket.IO server: it wires the Engine.IO transports, the router
@@ -104,13 +108,14 @@ func New(o Options) *App {
 		}
 	}
 	a.router = dispatch.New(dispatch.Options{
-		ConnectTimeout: o.ConnectTimeout,
-		Validator:      o.Validator,
-		Tracer:         a.tracer,
-		Debug:          a.opts.Debug,
-		OnError:        o.OnError,
-		Middleware:     o.Middleware,
-		Logf:           a.opts.Logf,
+		ConnectTimeout:  o.ConnectTimeout,
+		Validator:       o.Validator,
+		Tracer:          a.tracer,
+		Debug:           a.opts.Debug,
+		OnError:         o.OnError,
+		Middleware:      o.Middleware,
+		Logf:            a.opts.Logf,
+		SkipMiddlewares: o.Recovery != nil && o.Recovery.SkipMiddlewares,
 	})
 	a.engine = engine.NewServer(o.Engine, func(s *engine.Session) engine.Receiver {
 		return a.router.Open(s)
@@ -147,7 +152,8 @@ func (a *App) Register(ns any, path ...string) error {
 		return fmt.Errorf("%w: namespace %q is registered twice", errors.ErrRegistration, p)
 	}
 	rt, err := nsrt.New(p, nsrt.Options{Adapter: a.opts.Adapter, AckTimeout: a.opts.AckTimeout,
-		Tracer: a.tracer, Logf: a.opts.Logf, ServerSide: table.ServerSide()})
+		Tracer: a.tracer, Logf: a.opts.Logf, ServerSide: table.ServerSide(),
+		Recovery: a.opts.Recovery.options(a.opts.Logf, table.RecoveryExpired())})
 	if err != nil {
 		return fmt.Errorf("%w: adapter for %q: %w", errors.ErrAdapter, p, err)
 	}

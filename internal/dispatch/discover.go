@@ -34,6 +34,7 @@ const (
 	methodError      = "OnError"
 	methodAny        = "OnAny"
 	methodServerSide = "OnServerSideEmit"
+	methodExpired    = "OnRecoveryExpired"
 )
 
 // Table is the immutable dispatch table of one namespace struct, built
@@ -45,12 +46,18 @@ type Table struct {
 	onError    router.ErrorHandler
 	catchAll   *handler
 	serverSide func(event string, args []json.RawMessage)
-	events     map[string]*handler
+	// recoveryExpired is OnRecoveryExpired.
+	recoveryExpired func(id string, data map[string]any)
+	events          map[string]*handler
 }
 
 // ServerSide returns the namespace struct's OnServerSideEmit, nil without
 // one.
 func (t *Table) ServerSide() func(event string, args []json.RawMessage) { return t.serverSide }
+
+// RecoveryExpired returns the namespace struct's OnRecoveryExpired, nil
+// without one.
+func (t *Table) RecoveryExpired() func(id string, data map[string]any) { return t.recoveryExpired }
 
 // Events returns the event names the table handles, for documentation
 // and tests.
@@ -150,6 +157,8 @@ func (t *Table) add(fn reflect.Value, m reflect.Method, names map[string]string,
 		return err
 	case methodServerSide:
 		return t.compileServerSide(m.Name, fn)
+	case methodExpired:
+		return t.compileRecoveryExpired(m.Name, fn)
 	}
 	event := router.EventName(m.Name)
 	if mapped, ok := names[m.Name]; ok {
