@@ -19,15 +19,21 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/socketeer/socketeer/app"
 	"github.com/socketeer/socketeer/templates"
 )
 
+// recoveryWindow is how long a page that lost its connection keeps its
+// place: coming back within it, it gets its id, rooms and nickname back,
+// and the messages sent meanwhile (docs/recovery.md).
+const recoveryWindow = 2 * time.Minute
+
 // newApp returns the Socket.IO app with the Chat namespace at "/".
 func newApp(logf func(string, ...any)) (*app.App, error) {
-	a := app.New(app.Options{Logf: logf})
-	if err := a.Register(&Chat{logf: logf}, "/"); err != nil {
+	a := app.New(app.Options{Logf: logf, Recovery: &app.Recovery{Window: recoveryWindow}})
+	if err := a.Register(&Chat{logf: logf, recovery: true}, "/"); err != nil {
 		return nil, err
 	}
 	return a, nil
