@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/socketeer/socketeer/app"
+	"github.com/socketeer/socketeer/errors"
 	"github.com/socketeer/socketeer/internal/inproc"
 	"github.com/socketeer/socketeer/internal/recovery"
 	"github.com/socketeer/socketeer/internal/testenv"
@@ -26,6 +28,7 @@ type recRoot struct {
 	connects []bool   // Recovered() of each OnConnect
 	expired  []string // "id name" of each OnRecoveryExpired
 	mw       int      // connect middleware runs
+	refuse   bool     // the middleware refuses recovered sockets
 	logs     []string
 }
 
@@ -125,13 +128,17 @@ func (r *recRoot) logf(format string, args ...any) {
 func runRecovery(t *testing.T, rec app.Recovery, env ...string) (*recRoot, map[string]json.RawMessage) {
 	t.Helper()
 	testenv.Node(t)
-	root := &recRoot{}
+	root := &recRoot{refuse: slices.Contains(env, "MODE=refuse")}
 	count := func(next router.Handler) router.Handler {
 		return func(ctx context.Context, s *namespace.Socket, e *router.Event) (router.Result, error) {
 			if e.Name == "connect" {
 				root.mu.Lock()
 				root.mw++
+				refuse := root.refuse && s.Recovered()
 				root.mu.Unlock()
+				if refuse {
+					return router.Result{}, errors.Client("come back later", nil)
+				}
 			}
 			return next(ctx, s, e)
 		}
@@ -315,5 +322,27 @@ func TestRecoveryCaps(t *testing.T) {
 				t.Errorf("OnRecoveryExpired calls %q, want one", root.expired)
 			}
 		})
+	}
+}
+
+// TestRecoveryRefused: middleware refusing a recovered socket makes the
+// client's CONNECT fail, and ends the session: OnRecoveryExpired runs.
+func TestRecoveryRefused(t *testing.T) {
+	root, steps := runRecovery(t, app.Recovery{}, "MODE=refuse")
+	expectStep(t, steps, "refused", "come back later")
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		root.mu.Lock()
+		n := len(root.expired)
+		root.mu.Unlock()
+		if n > 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	root.mu.Lock()
+	defer root.mu.Unlock()
+	if len(root.expired) != 1 || !strings.HasSuffix(root.expired[0], " alice") {
+		t.Errorf("OnRecoveryExpired calls %q, want one for alice", root.expired)
 	}
 }

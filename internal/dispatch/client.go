@@ -220,6 +220,7 @@ func (c *client) connect(p *protocol.Packet) {
 		c.sockets.del(p.Namespace)
 		c.mu.Unlock()
 		s.Detach()
+		refusedRecovered(s)
 		c.send(&protocol.Packet{Type: protocol.ConnectError, Namespace: p.Namespace, ID: protocol.NoID,
 			Data: connectErrorPayload(err, c.r.opts.Debug)})
 		return

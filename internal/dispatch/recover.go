@@ -30,6 +30,15 @@ func (c *client) open(rt *nsrt.Runtime, auth json.RawMessage) *nsrt.Socket {
 	return rt.Connect(c, hs)
 }
 
+// refusedRecovered ends the session of a recovered socket that the
+// connect chain refused: OnRecoveryExpired runs for it, as the socket is
+// gone for good.
+func refusedRecovered(s *nsrt.Socket) {
+	if rec := s.Runtime().Recovery(); rec != nil && s.Recovered() {
+		rec.Ended(s.ID(), s.Info().Data)
+	}
+}
+
 // recoverable reports whether a socket that disconnected for reason keeps
 // its state for recovery: the reasons socket.io's
 // RECOVERABLE_DISCONNECT_REASONS lists, the connection lost or closed by

@@ -279,6 +279,13 @@ func (a *Adapter) expired(sv *saved) {
 	a.o.OnExpired(sv.SID, sv.Data)
 }
 
+// Ended tells the app, through OnExpired on its own goroutine, that the
+// socket sid, recovered, was then refused (by middleware or OnConnect):
+// its session is over for good, like one whose window passed.
+func (a *Adapter) Ended(sid string, data map[string]any) {
+	go a.expired(&saved{Session: Session{SID: sid, Data: data}})
+}
+
 // Restore looks for the session pid, whose client last got the packet at
 // offset. When it can be recovered, attach runs, under the lock that
 // broadcasts take, with the session and the packets it missed, in order:

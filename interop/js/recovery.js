@@ -7,6 +7,7 @@
 //            must not recover
 //   expire - a disconnection longer than the window
 //   cap    - a disconnection during which FLOOD events go out
+//   refuse - a recovery that the server's middleware refuses
 // TRANSPORT is "websocket" or "polling".
 "use strict";
 const { io } = require("socket.io-client");
@@ -66,6 +67,16 @@ main(async () => {
     const r = await reconnect(a);
     out("after", { sameId: r.id === first, recovered: r.recovered });
     out("whoami", (await ack(a, "whoami"))[0]);
+    a.close();
+    b.close();
+    return;
+  }
+  if (MODE === "refuse") {
+    out("reason", await drop(a, b));
+    const refused = once(a, "connect_error");
+    a.connect();
+    const [err] = await refused;
+    out("refused", err.message);
     a.close();
     b.close();
     return;
