@@ -87,7 +87,7 @@ type saved struct {
 // entry is one logged packet.
 type entry struct {
 	seq    uint64
-	at     time.Time
+	at     time.Duration // since Adapter.base, on the monotonic clock
 	rooms  []string
 	except []string
 	e      *adapter.Encoded
@@ -100,6 +100,7 @@ type Adapter struct {
 	*adapter.Memory
 	name string
 	o    Options
+	base time.Time // the origin of entry.at
 
 	mu       sync.Mutex
 	log      []entry // log[head:] are kept, in seq order
@@ -116,7 +117,7 @@ var _ adapter.Adapter = (*Adapter)(nil)
 // New wraps m, the in-memory adapter of namespace name.
 func New(m *adapter.Memory, name string, o Options) *Adapter {
 	o.defaults()
-	return &Adapter{Memory: m, name: name, o: o, next: 1, sessions: make(map[string]*saved)}
+	return &Adapter{Memory: m, name: name, o: o, base: time.Now(), next: 1, sessions: make(map[string]*saved)}
 }
 
 // Window returns how long sessions are kept.
@@ -144,10 +145,11 @@ func (a *Adapter) Broadcast(p *protocol.Packet, o adapter.Options) error {
 	}
 	seq := a.next
 	a.next++
+	var off [16]byte
 	stamped := *p
-	stamped.Data = AppendOffset(p.Data, strconv.FormatUint(seq, 36))
+	stamped.Data = AppendOffset(p.Data, strconv.AppendUint(off[:0], seq, 36))
 	e := adapter.Encode(&stamped)
-	a.appendLocked(entry{seq: seq, at: time.Now(), rooms: o.Rooms, except: o.Except, e: e,
+	a.appendLocked(entry{seq: seq, at: time.Since(a.base), rooms: o.Rooms, except: o.Except, e: e,
 		size: entryOverhead + size(e)})
 	a.Memory.Select(o, func(s adapter.Socket) { targets = append(targets, s) })
 	a.mu.Unlock()
@@ -172,7 +174,7 @@ func size(e *adapter.Encoded) int {
 // AppendOffset returns the JSON array data with off appended as a last
 // string element: `["ev",1]` becomes `["ev",1,"off"]`. off must need no
 // escaping. The result is a new slice.
-func AppendOffset(data []byte, off string) []byte {
+func AppendOffset(data, off []byte) []byte {
 	n := len(data)
 	for n > 0 && data[n-1] != ']' {
 		n--
@@ -199,10 +201,10 @@ func (a *Adapter) appendLocked(en entry) {
 }
 
 // trimLocked drops the packets older than the window, then the oldest
-// while the log is over the global cap.
-func (a *Adapter) trimLocked(now time.Time) {
-	cutoff := now.Add(-a.o.Window)
-	for a.head < len(a.log) && a.log[a.head].at.Before(cutoff) {
+// while the log is over the global cap. now is time.Since(a.base).
+func (a *Adapter) trimLocked(now time.Duration) {
+	cutoff := now - a.o.Window
+	for a.head < len(a.log) && a.log[a.head].at < cutoff {
 		a.dropFirstLocked()
 	}
 	over := a.bytes > a.o.MaxTotalBytes
@@ -249,7 +251,7 @@ func (a *Adapter) Persist(s Session) {
 	sv := &saved{Session: s, at: time.Now()}
 	sv.timer = time.AfterFunc(a.o.Window, func() { a.expire(sv) })
 	a.sessions[s.PID] = sv
-	a.trimLocked(sv.at)
+	a.trimLocked(time.Since(a.base))
 }
 
 // expire ends sv once its window passed, unless it was restored first.
@@ -258,7 +260,7 @@ func (a *Adapter) expire(sv *saved) {
 	mine := a.sessions[sv.PID] == sv
 	if mine {
 		delete(a.sessions, sv.PID)
-		a.trimLocked(time.Now())
+		a.trimLocked(time.Since(a.base))
 	}
 	a.mu.Unlock()
 	if mine {

@@ -92,7 +92,7 @@ func TestAppendOffset(t *testing.T) {
 		`[]`:                                  `["7"]`,
 		`["a",{"_placeholder":true,"num":0}]`: `["a",{"_placeholder":true,"num":0},"7"]`,
 	} {
-		if got := string(AppendOffset([]byte(in), "7")); got != want {
+		if got := string(AppendOffset([]byte(in), []byte("7"))); got != want {
 			t.Errorf("AppendOffset(%s) = %s, want %s", in, got, want)
 		}
 	}
