@@ -74,6 +74,10 @@ type Options struct {
 	// Admin, when set, serves the Socket.IO Admin UI's namespace (see
 	// package admin). Nil costs nothing.
 	Admin *admin.Server
+	// Recovery switches connection state recovery on, for every namespace
+	// (nil: off). It needs the default in-memory adapter; a namespace with
+	// another adapter logs that it cannot recover and runs without.
+	Recovery *Recovery
 }
 
 // App is a Socket.IO server: it wires the Engine.IO transports, the router
@@ -113,14 +117,15 @@ func New(o Options) *App {
 		}
 	}
 	a.router = dispatch.New(dispatch.Options{
-		ConnectTimeout: o.ConnectTimeout,
-		Validator:      o.Validator,
-		Tracer:         a.tracer,
-		Debug:          a.opts.Debug,
-		OnError:        o.OnError,
-		Middleware:     o.Middleware,
-		Logf:           a.opts.Logf,
-		Observer:       a.observe(),
+		ConnectTimeout:  o.ConnectTimeout,
+		Validator:       o.Validator,
+		Tracer:          a.tracer,
+		Debug:           a.opts.Debug,
+		OnError:         o.OnError,
+		Middleware:      o.Middleware,
+		Logf:            a.opts.Logf,
+		Observer:        a.observe(),
+		SkipMiddlewares: o.Recovery != nil && o.Recovery.SkipMiddlewares,
 	})
 	a.engine = engine.NewServer(o.Engine, func(s *engine.Session) engine.Receiver {
 		return a.router.Open(s)
@@ -158,7 +163,8 @@ func (a *App) Register(ns any, path ...string) error {
 		return fmt.Errorf("%w: namespace %q is registered twice", errors.ErrRegistration, p)
 	}
 	rt, err := nsrt.New(p, nsrt.Options{Adapter: a.opts.Adapter, AckTimeout: a.opts.AckTimeout,
-		Tracer: a.tracer, Logf: a.opts.Logf, ServerSide: table.ServerSide(), Observer: a.obs})
+		Tracer: a.tracer, Logf: a.opts.Logf, ServerSide: table.ServerSide(), Observer: a.obs,
+		Recovery: a.opts.Recovery.options(a.opts.Logf, table.RecoveryExpired())})
 	if err != nil {
 		return fmt.Errorf("%w: adapter for %q: %w", errors.ErrAdapter, p, err)
 	}

@@ -25,8 +25,8 @@
 // One rule, the same in every package: configuration is an options struct,
 // read once where the thing is made, whose zero fields mean their
 // defaults. New reads Options (middleware, the error handler, the tracer,
-// the log sink, timeouts, the adapter, the validator) and nothing changes
-// them afterwards: there are no setters. What belongs to one namespace is
+// the log sink, timeouts, the adapter, the validator, connection state
+// recovery) and nothing changes them afterwards: there are no setters. What belongs to one namespace is
 // declared on its struct, next to its handlers: Path() for its path,
 // Middleware() for its own middleware, OnError for its error handler,
 // EventNames() for event names. Register is the one call that adds to an
@@ -40,6 +40,16 @@
 // the adapters write to it (an adapter's own Logf option overrides it for
 // that adapter); the default is the tracer when Debug is on, else
 // log.Printf.
+//
+// # Connection state recovery
+//
+// Options.Recovery lets a client that lost its connection come back within
+// a window with the same socket id, rooms and data, and get the events it
+// missed, as socket.io-client 4.6+ expects; each bound it has (per session
+// in packets and bytes, per namespace in bytes) refuses only the sessions
+// it touches. Socket.Recovered tells OnConnect, and a namespace struct's
+// OnRecoveryExpired(id, data) learns of sessions that will not come back.
+// It needs the in-memory adapter. See docs/recovery.md.
 //
 // # Concurrency
 //

@@ -30,6 +30,12 @@ func (s *Socket) Handshake() Handshake { return s.core().Handshake() }
 // the client's sockets in every namespace.
 func (s *Socket) EngineID() string { return s.core().EngineID() }
 
+// Recovered reports whether connection state recovery brought the socket
+// back: its client lost its connection and came back within the window,
+// with the same id, rooms and data, and got the events it missed. OnConnect
+// uses it to tell a returning client from a new one.
+func (s *Socket) Recovered() bool { return s.core().Recovered() }
+
 // Connected reports whether the socket is still connected.
 func (s *Socket) Connected() bool { return s.core().Connected() }
 
@@ -47,7 +53,7 @@ func (s *Socket) Emit(event string, args ...any) error {
 	if err != nil {
 		return err
 	}
-	return s.core().SendPacket(p)
+	return s.core().Emit(p)
 }
 
 // Send sends data as the "message" event, as the client's send() does.

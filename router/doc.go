@@ -16,6 +16,7 @@
 //	func (c *Chat) OnError(s *namespace.Socket, event string, err error) [T]
 //	func (c *Chat) OnAny([ctx context.Context,] s *namespace.Socket, event string, args []json.RawMessage) [results] [error]
 //	func (c *Chat) OnServerSideEmit(event string, args []json.RawMessage)
+//	func (c *Chat) OnRecoveryExpired(id string, data map[string]any)
 //
 // The rules:
 //
@@ -43,6 +44,12 @@
 //   - OnServerSideEmit receives what other nodes send with
 //     Namespace.ServerSideEmit (or an emitter's), on the adapter's
 //     goroutine.
+//   - With connection state recovery on (app.Options.Recovery),
+//     OnConnect runs for a recovered socket too, where
+//     s.Recovered() is true; OnRecoveryExpired(id, data) runs, on a timer's
+//     goroutine, for each disconnected socket that will not come back: its
+//     recovery window passed or its recovery was refused. It is where an
+//     app drops presence it kept past OnDisconnect.
 //   - Methods with a wrong signature are never skipped: Register returns an
 //     error naming each Type.Method, the signature found and the one
 //     allowed, all at once, every one wrapping errors.ErrRegistration.

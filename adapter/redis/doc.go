@@ -33,6 +33,17 @@
 // returned with an error wrapping ErrTimeout. A node that stopped is no
 // longer subscribed and is not waited for.
 //
+// # Connection state recovery
+//
+// This adapter cannot recover sockets (app.Options.Recovery), on one node
+// or across nodes: Redis pub/sub keeps nothing, the events other nodes
+// broadcast reach local sockets without passing through a log, and a
+// disconnected socket's session would live in one node's memory. With
+// recovery on, a namespace served by this adapter logs that recovery is
+// off and runs without it, like Node's @socket.io/redis-adapter; Node
+// recovers across nodes with its Redis Streams adapter only. See
+// docs/recovery.md.
+//
 // # Concurrency
 //
 // Each namespace's adapter has one subscription connection and two

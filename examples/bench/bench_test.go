@@ -23,3 +23,21 @@ func TestBench(t *testing.T) {
 		}
 	}
 }
+
+// TestBenchRecovery runs the contract with RECOVERY set, and checks that a
+// bad RECOVERY or REDIS_ADAPTER stops the server with a clear error.
+func TestBenchRecovery(t *testing.T) {
+	srv := run.Start(t, ".", "bench server on", "RECOVERY=30s")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out := run.Node(t, ctx, "client.js", "URL="+srv.URL)
+	if want := `broadcast got: {"hello":"room"}`; !strings.Contains(out, want) {
+		t.Errorf("client printed %q, want %q", out, want)
+	}
+	for _, env := range []string{"RECOVERY=soon", "REDIS_ADAPTER=kafka"} {
+		t.Setenv(strings.Split(env, "=")[0], strings.Split(env, "=")[1])
+		if _, err := newApp(); err == nil {
+			t.Errorf("%s: newApp succeeded, want an error", env)
+		}
+	}
+}

@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log"
 	"net"
 	"os"
@@ -50,8 +51,27 @@ func newApp() (*app.App, error) {
 	if err := withRedis(&o); err != nil {
 		return nil, err
 	}
+	if err := withRecovery(&o); err != nil {
+		return nil, err
+	}
 	a := app.New(o)
 	return a, a.Register(&Bench{})
+}
+
+// withRecovery switches connection state recovery on, with the window
+// RECOVERY gives as a Go duration ("2m"), when it is set: the harness
+// measures what recovery costs by running with RECOVERY set and unset.
+func withRecovery(o *app.Options) error {
+	v := os.Getenv("RECOVERY")
+	if v == "" {
+		return nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return fmt.Errorf("RECOVERY=%q: want a positive Go duration such as 2m", v)
+	}
+	o.Recovery = &app.Recovery{Window: d}
+	return nil
 }
 
 func main() {

@@ -17,7 +17,8 @@ const MaxText = 500
 // its snake_case name: OnSendMessage handles "send_message".
 type Chat struct {
 	namespace.Namespace
-	logf func(format string, args ...any)
+	logf     func(format string, args ...any)
+	recovery bool // connection state recovery is on
 }
 
 // Hello is the auth payload the page sends with every (re)connection.
@@ -36,6 +37,10 @@ type Welcome struct {
 	ID       string `json:"id"`
 	Nickname string `json:"nickname"`
 	Users    []User `json:"users"`
+	// Recovered is true when the socket came back after losing its
+	// connection: it kept its id, rooms and nickname, and the messages sent
+	// meanwhile reached it just before this welcome.
+	Recovered bool `json:"recovered"`
 }
 
 // Nickname is the payload of "set_nickname".
@@ -82,13 +87,16 @@ func user(s *namespace.Socket) User {
 func now() string { return time.Now().Format("15:04:05") }
 
 // OnConnect names the socket from its auth payload, welcomes it with the
-// list of people online, and tells everyone else.
+// list of people online, and tells everyone else. A recovered socket
+// keeps its name, and nobody is told: for them it never left.
 func (c *Chat) OnConnect(s *namespace.Socket, hello Hello) error {
-	name := strings.TrimSpace(hello.Nickname)
-	if name == "" {
-		name = "guest-" + s.ID()[:4]
+	if !s.Recovered() {
+		name := strings.TrimSpace(hello.Nickname)
+		if name == "" {
+			name = "guest-" + s.ID()[:4]
+		}
+		s.Set("nickname", name)
 	}
-	s.Set("nickname", name)
 	sockets, err := c.FetchSockets(s.Context())
 	if err != nil {
 		return err
@@ -100,16 +108,40 @@ func (c *Chat) OnConnect(s *namespace.Socket, hello Hello) error {
 		}
 	}
 	me := user(s)
-	if err := s.Emit("welcome", Welcome{ID: me.ID, Nickname: me.Nickname, Users: users}); err != nil {
+	w := Welcome{ID: me.ID, Nickname: me.Nickname, Users: users, Recovered: s.Recovered()}
+	if err := s.Emit("welcome", w); err != nil || s.Recovered() {
 		return err
 	}
 	return s.Broadcast().Emit("user_joined", me)
 }
 
-// OnDisconnect tells everyone who left and why.
+// OnDisconnect tells everyone who left and why; when the connection was
+// only lost, the socket may come back within the recovery window, so
+// OnRecoveryExpired tells them instead, if it does not.
 func (c *Chat) OnDisconnect(s *namespace.Socket, reason string) {
+	if c.recovery && mayRecover(reason) {
+		return
+	}
 	left := user(s)
 	c.Emit("user_left", map[string]string{"id": left.ID, "nickname": left.Nickname, "reason": reason})
+}
+
+// OnRecoveryExpired tells everyone that a socket which lost its connection
+// did not come back in time.
+func (c *Chat) OnRecoveryExpired(id string, data map[string]any) {
+	name, _ := data["nickname"].(string)
+	c.Emit("user_left", map[string]string{"id": id, "nickname": name, "reason": "connection lost"})
+}
+
+// mayRecover reports whether a socket that disconnected for reason keeps
+// its state for recovery (docs/recovery.md lists these reasons).
+func mayRecover(reason string) bool {
+	switch reason {
+	case "transport close", "transport error", "ping timeout", "forced close",
+		"forced server close", "server shutting down":
+		return true
+	}
+	return false
 }
 
 // OnSetNickname renames the socket.

@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/crypto/bcrypt"
@@ -29,15 +30,21 @@ import (
 	"github.com/socketeer/socketeer/templates"
 )
 
-// newApp returns the Socket.IO app with the Chat namespace at "/", its
-// Prometheus metrics and, when ADMIN_USER and ADMIN_PASSWORD are set, the
-// Admin UI's namespace /admin in development mode with that login.
+// recoveryWindow is how long a page that lost its connection keeps its
+// place: coming back within it, it gets its id, rooms and nickname back,
+// and the messages sent meanwhile (docs/recovery.md).
+const recoveryWindow = 2 * time.Minute
+
+// newApp returns the Socket.IO app with the Chat namespace at "/" and
+// connection state recovery on, its Prometheus metrics and, when
+// ADMIN_USER and ADMIN_PASSWORD are set, the Admin UI's namespace /admin in
+// development mode with that login.
 func newApp(logf func(string, ...any)) (*app.App, *metrics.Metrics, error) {
 	m, err := metrics.New(prometheus.NewRegistry(), metrics.Options{})
 	if err != nil {
 		return nil, nil, err
 	}
-	o := app.Options{Logf: logf, Metrics: m}
+	o := app.Options{Logf: logf, Metrics: m, Recovery: &app.Recovery{Window: recoveryWindow}}
 	if user, pass := os.Getenv("ADMIN_USER"), os.Getenv("ADMIN_PASSWORD"); user != "" && pass != "" {
 		hash, err := bcrypt.GenerateFromPassword([]byte(pass), bcrypt.DefaultCost)
 		if err != nil {
@@ -52,7 +59,7 @@ func newApp(logf func(string, ...any)) (*app.App, *metrics.Metrics, error) {
 		}
 	}
 	a := app.New(o)
-	if err := a.Register(&Chat{logf: logf}, "/"); err != nil {
+	if err := a.Register(&Chat{logf: logf, recovery: true}, "/"); err != nil {
 		return nil, nil, err
 	}
 	return a, m, nil

@@ -214,7 +214,7 @@ func (c *client) connect(p *protocol.Packet) {
 		c.closeConn(engine.ReasonParseError)
 		return
 	}
-	s := rt.rt.Connect(c, handshake(c.sess.Request(), p.Data))
+	s := c.open(rt.rt, p.Data)
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
@@ -228,6 +228,7 @@ func (c *client) connect(p *protocol.Packet) {
 		c.sockets.del(p.Namespace)
 		c.mu.Unlock()
 		s.Detach()
+		refusedRecovered(s)
 		c.send(&protocol.Packet{Type: protocol.ConnectError, Namespace: p.Namespace, ID: protocol.NoID,
 			Data: connectErrorPayload(err, c.r.opts.Debug)})
 		return
@@ -236,9 +237,13 @@ func (c *client) connect(p *protocol.Packet) {
 	c.joined = true
 	c.stopDeadlineLocked()
 	c.mu.Unlock()
-	reply := make([]byte, 0, 32)
+	reply := make([]byte, 0, 64)
 	reply = append(reply, `{"sid":"`...)
-	reply = append(append(reply, s.ID()...), `"}`...)
+	reply = append(reply, s.ID()...)
+	if pid := s.PID(); pid != "" {
+		reply = append(append(reply, `","pid":"`...), pid...)
+	}
+	reply = append(reply, `"}`...)
 	c.send(&protocol.Packet{Type: protocol.Connect, Namespace: p.Namespace, ID: protocol.NoID, Data: reply})
 	s.Accept()
 	if o := c.r.opts.Observer; o != nil {
@@ -266,7 +271,11 @@ func (c *client) remove(s *nsrt.Socket, reason string) {
 	}
 	c.sockets.del(nsp)
 	c.mu.Unlock()
-	s.Detach()
+	if recoverable(reason) {
+		s.DetachKeeping()
+	} else {
+		s.Detach()
+	}
 	c.r.opts.Tracer.Disconnect(s.ID(), nsp, reason)
 	if o := c.r.opts.Observer; o != nil {
 		o.Disconnected(s, reason)

@@ -48,6 +48,7 @@ type (
 	okAny        struct{}
 	okAnyCtx     struct{}
 	okServerSide struct{}
+	okExpired    struct{}
 	okNotHandler struct{}
 	okValueRecv  struct{}
 )
@@ -76,6 +77,7 @@ func (*okErrorAny) OnError(s *sock, event string, err error) any               {
 func (*okErrorMap) OnError(s *sock, event string, err error) map[string]string { return nil }
 func (*okAny) OnAny(s *sock, event string, args []json.RawMessage)             {}
 func (*okServerSide) OnServerSideEmit(event string, args []json.RawMessage)    {}
+func (*okExpired) OnRecoveryExpired(id string, data map[string]any)            {}
 
 func (*okAnyCtx) OnAny(ctx context.Context, s *sock, event string, args []json.RawMessage) error {
 	return nil
@@ -114,6 +116,7 @@ func TestCompileAllowed(t *testing.T) {
 		{&okAny{}, nil},
 		{&okAnyCtx{}, nil},
 		{&okServerSide{}, nil},
+		{&okExpired{}, nil},
 		{&okNotHandler{}, nil},
 		{&okValueRecv{}, []string{"ping"}},
 	}
@@ -154,6 +157,7 @@ type (
 	badAny          struct{}
 	badAnyTypes     struct{}
 	badServerSide   struct{}
+	badExpired      struct{}
 	badComplex      struct{}
 	badReservedName struct{}
 	badMapsReserved struct{}
@@ -177,6 +181,7 @@ func (*badDiscResult) OnDisconnect(s *sock) error                        { retur
 func (*badError) OnError(s *sock, err error)                             {}
 func (*badErrorTwo) OnError(s *sock, event string, err error) (a, b int) { return 0, 0 }
 func (*badServerSide) OnServerSideEmit(s *sock, event string)            {}
+func (*badExpired) OnRecoveryExpired(s *sock)                            {}
 
 func (*badAny) OnAny(s *sock, event string)                  {}
 func (*badAnyTypes) OnAny(s *sock, event string, args []any) {}
@@ -219,6 +224,7 @@ func TestCompileRefused(t *testing.T) {
 		{&badErrorTwo{}, []string{"badErrorTwo.OnError", onError}},
 		{&badAny{}, []string{"badAny.OnAny has signature func(*namespace.Socket, string)", "must take the event name and the raw args", onAny}},
 		{&badAnyTypes{}, []string{"badAnyTypes.OnAny", "must take the event name and the raw args", onAny}},
+		{&badExpired{}, []string{"badExpired.OnRecoveryExpired has signature func(*namespace.Socket)", "func(id string, data map[string]any)"}},
 		{&badServerSide{}, []string{"badServerSide.OnServerSideEmit has signature func(*namespace.Socket, string)", "func(event string, args []json.RawMessage)"}},
 		{&badReservedName{}, []string{`badReservedName.OnConnectError handles "connect_error"`, "reserved by Socket.IO", "EventNames"}},
 		{&badMapsReserved{}, []string{`badMapsReserved.OnPing handles "disconnect"`, "reserved by Socket.IO"}},

@@ -34,6 +34,7 @@ const (
 	methodError      = "OnError"
 	methodAny        = "OnAny"
 	methodServerSide = "OnServerSideEmit"
+	methodExpired    = "OnRecoveryExpired"
 )
 
 // Table is the immutable dispatch table of one namespace struct, built
@@ -45,12 +46,18 @@ type Table struct {
 	onError    router.ErrorHandler
 	catchAll   *handler
 	serverSide func(event string, args []json.RawMessage)
-	events     map[string]*handler
+	// recoveryExpired is OnRecoveryExpired.
+	recoveryExpired func(id string, data map[string]any)
+	events          map[string]*handler
 }
 
 // ServerSide returns the namespace struct's OnServerSideEmit, nil without
 // one.
 func (t *Table) ServerSide() func(event string, args []json.RawMessage) { return t.serverSide }
+
+// RecoveryExpired returns the namespace struct's OnRecoveryExpired, nil
+// without one.
+func (t *Table) RecoveryExpired() func(id string, data map[string]any) { return t.recoveryExpired }
 
 // Events returns the event names the table handles, for documentation
 // and tests.
@@ -184,6 +191,8 @@ func (t *Table) special(_, method string, fn reflect.Value) (bool, error) {
 		t.catchAll, err = compileCatchAll(t.typeName, method, fn)
 	case methodServerSide:
 		err = t.compileServerSide(method, fn)
+	case methodExpired:
+		err = t.compileRecoveryExpired(method, fn)
 	default:
 		return false, nil
 	}

@@ -114,7 +114,11 @@ func (r *Router) runConnect(rt *route, s *nsrt.Socket, auth json.RawMessage) err
 		auth = json.RawMessage("{}")
 	}
 	ev := router.Event{Namespace: rt.rt.Name(), Name: "connect", Args: []json.RawMessage{auth}, AckID: protocol.NoID}
-	_, err := rt.connect(s.Context(), pub(s), &ev)
+	h := rt.connect
+	if s.Recovered() {
+		h = rt.recovered
+	}
+	_, err := h(s.Context(), pub(s), &ev)
 	r.opts.Tracer.Connect(s.ID(), s.EngineID(), rt.rt.Name(), auth, s.Handshake().Address, err)
 	if err != nil {
 		r.handleError(rt, pub(s), "connect", err)

@@ -50,6 +50,9 @@ type Options struct {
 	Logf func(format string, args ...any)
 	// Observer, when set, sees sessions, sockets, events and handlers.
 	Observer nsrt.Observer
+	// SkipMiddlewares runs OnConnect alone, without middleware, for a
+	// socket that connection state recovery brought back.
+	SkipMiddlewares bool
 }
 
 // Router dispatches the packets of client connections to namespace
@@ -70,6 +73,7 @@ type route struct {
 	middleware []router.Middleware
 	event      router.Handler // middleware around event dispatch
 	connect    router.Handler // middleware around connect
+	recovered  router.Handler // connect of a recovered socket
 }
 
 // New returns a Router.
@@ -114,6 +118,10 @@ func (r *Router) Serving() {
 		chain := append(append([]router.Middleware{}, r.opts.Middleware...), rt.middleware...)
 		rt.event = wrap(r.dispatchEvent(rt), chain)
 		rt.connect = wrap(r.dispatchConnect(rt), chain)
+		rt.recovered = rt.connect
+		if r.opts.SkipMiddlewares {
+			rt.recovered = r.dispatchConnect(rt)
+		}
 	}
 }
 

@@ -127,3 +127,17 @@ func (t *Table) compileServerSide(method string, fn reflect.Value) error {
 	t.serverSide = f
 	return nil
 }
+
+const allowedRecoveryExpired = "allowed: func(id string, data map[string]any)"
+
+// compileRecoveryExpired checks OnRecoveryExpired, which learns of the
+// sockets whose recovery window passed (or whose recovery was refused), so
+// that an app can drop what it kept for them, such as presence.
+func (t *Table) compileRecoveryExpired(method string, fn reflect.Value) error {
+	f, ok := fn.Interface().(func(string, map[string]any))
+	if !ok {
+		return registrationErr(t.typeName+"."+method, fmt.Sprintf("has signature %s", fn.Type()), allowedRecoveryExpired)
+	}
+	t.recoveryExpired = f
+	return nil
+}

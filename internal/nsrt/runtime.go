@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/socketeer/socketeer/adapter"
+	"github.com/socketeer/socketeer/internal/recovery"
 	"github.com/socketeer/socketeer/internal/trace"
 )
 
@@ -22,6 +23,7 @@ type Runtime struct {
 	ackIDs     atomic.Int64
 	serverSide func(event string, args []json.RawMessage)
 	observer   Observer
+	rec        *recovery.Adapter // nil when connection state recovery is off
 
 	mu      sync.RWMutex
 	sockets map[string]*Socket
@@ -42,6 +44,10 @@ type Options struct {
 	ServerSide func(event string, args []json.RawMessage)
 	// Observer, when set, sees the namespace's sockets, events and rooms.
 	Observer Observer
+	// Recovery switches connection state recovery on; nil leaves it off.
+	// It needs the in-memory adapter: with another adapter the namespace
+	// logs that it cannot recover and runs without.
+	Recovery *recovery.Options
 }
 
 // New returns the runtime of namespace name.
@@ -52,6 +58,9 @@ func New(name string, o Options) (*Runtime, error) {
 	if o.AckTimeout <= 0 {
 		o.AckTimeout = 10 * time.Second
 	}
+	if o.Logf == nil {
+		o.Logf = func(string, ...any) {}
+	}
 	rt := &Runtime{name: name, tracer: o.Tracer, logf: o.Logf, ackTimeout: o.AckTimeout,
 		serverSide: o.ServerSide, observer: o.Observer, sockets: make(map[string]*Socket)}
 	a, err := o.Adapter((*localView)(rt))
@@ -59,8 +68,28 @@ func New(name string, o Options) (*Runtime, error) {
 		return nil, err
 	}
 	rt.adapter = a
+	if o.Recovery != nil {
+		rt.recover(*o.Recovery)
+	}
 	return rt, nil
 }
+
+// recover wraps the runtime's adapter with connection state recovery.
+func (rt *Runtime) recover(o recovery.Options) {
+	m, ok := rt.adapter.(*adapter.Memory)
+	if !ok {
+		rt.logf("socketeer: %s: connection state recovery is off: adapter %T cannot recover sockets", rt.name, rt.adapter)
+		return
+	}
+	if o.Logf == nil {
+		o.Logf = rt.logf
+	}
+	rt.rec = recovery.New(m, rt.name, o)
+	rt.adapter = rt.rec
+}
+
+// Recovery returns the recovery adapter, nil when recovery is off.
+func (rt *Runtime) Recovery() *recovery.Adapter { return rt.rec }
 
 // Name returns the namespace name, such as "/chat".
 func (rt *Runtime) Name() string { return rt.name }

@@ -25,11 +25,13 @@ const (
 // Socket is one client's connection to one namespace; namespace.Socket is
 // defined over it. Its methods are safe for concurrent use.
 type Socket struct {
-	id    string
-	rt    *Runtime
-	conn  Conn
-	hs    adapter.Handshake
-	state atomic.Int32
+	id        string
+	pid       string // private session id, with recovery on
+	recovered bool
+	rt        *Runtime
+	conn      Conn
+	hs        adapter.Handshake
+	state     atomic.Int32
 
 	mu      sync.Mutex
 	done    chan struct{}      // closed at disconnect; made when Context().Done() is first asked for
@@ -44,6 +46,9 @@ type Socket struct {
 // emitted to), but what is sent to it is held until Accept.
 func (rt *Runtime) Connect(c Conn, hs adapter.Handshake) *Socket {
 	s := &Socket{id: newSocketID(), rt: rt, conn: c, hs: hs}
+	if rt.rec != nil {
+		s.pid = newSocketID()
+	}
 	rt.mu.Lock()
 	rt.sockets[s.id] = s
 	rt.mu.Unlock()
@@ -77,7 +82,9 @@ func (s *Socket) Detach() {
 	s.endContext()
 	s.rt.adapter.LeaveAll(s.id)
 	s.rt.mu.Lock()
-	delete(s.rt.sockets, s.id)
+	if s.rt.sockets[s.id] == s {
+		delete(s.rt.sockets, s.id)
+	}
 	s.rt.mu.Unlock()
 	s.mu.Lock()
 	s.acks, s.held = nil, nil

@@ -103,6 +103,7 @@ async function run(browser) {
   check(!aliceLog.includes("anyone playing?"), "alice saw no #games message: " + aliceLog);
   ok("a page in another room sees none of them");
 
+  await sleep(1100); // the page sends at most one typing notice a second
   await bob.locator("#message").pressSequentially("typ");
   await alice.locator("#typing", { hasText: "bob is typing in #lobby" }).waitFor();
   check(!(await carol.locator("#typing").innerText()).includes("bob"), "carol sees no typing notice of bob");
@@ -131,8 +132,40 @@ async function run(browser) {
   await alice.locator("#log li.system", { hasText: "bob is now known as bobby" }).waitFor();
   await alice.locator("#users li", { hasText: "bobby" }).waitFor();
   ok("set_nickname renames bob for everyone");
+  await bob.locator("#status", { hasText: "connected as bobby" }).waitFor();
+  ok("the renamed page's status badge shows its new name");
 
-  await carol.close();
+  await sleep(1100); // the page sends at most one typing notice a second
+  await bob.locator("#message").pressSequentially("on my way");
+  await alice.locator("#typing", { hasText: "bobby is typing in #lobby" }).waitFor();
+  await send(bob, "on my way");
+  await received(alice, "on my way");
+  check((await alice.locator("#typing").innerText()) === "", "the typing notice went when bobby's message arrived");
+  ok("a typing notice goes as soon as the typist's message arrives");
+
+  // Connection state recovery: alice's connection drops; what bobby sends
+  // meanwhile shows on her page once she is back, in order, each once.
+  await alice.evaluate(() => { window.chat.socket.io.reconnection(false); window.chat.socket.io.engine.close(); });
+  await alice.locator("#log li.system", { hasText: "disconnected (forced close)" }).waitFor();
+  const away = [1, 2, 3, 4, 5].map((i) => "while alice was away " + i);
+  for (const text of away) {
+    await send(bob, text);
+    await delivered(bob, text);
+  }
+  await alice.evaluate(() => { window.chat.socket.io.reconnection(true); window.chat.socket.connect(); });
+  await alice.locator("#log li.system", { hasText: "reconnected as alice: nothing was lost" }).waitFor();
+  await connected(alice, "alice", "lobby");
+  await send(bob, "welcome back alice");
+  await received(alice, "welcome back alice");
+  const lines = (await alice.locator("#log li.msg:not(.mine) .text").allInnerTexts())
+    .filter((t) => t.startsWith("while alice was away") || t === "welcome back alice");
+  check(JSON.stringify(lines) === JSON.stringify([...away, "welcome back alice"]),
+    "alice got the messages sent while she was away in order, no gap, no duplicate: " + JSON.stringify(lines));
+  check(!(await logText(bob)).includes("alice left the chat"), "bobby was not told alice left");
+  check((await alice.locator("#log li.system", { hasText: "welcome, alice!" }).count()) === 1, "alice was not welcomed as a new person");
+  ok("a page whose connection dropped gets the messages sent meanwhile, no gap and no duplicate");
+
+  await carol.close({ runBeforeUnload: true }); // the page says it leaves on pagehide
   await alice.locator("#log li.system", { hasText: "carol left the chat" }).waitFor();
   ok("disconnect notice: alice sees carol leave");
 
@@ -141,7 +174,7 @@ async function run(browser) {
 
   const res = await fetch(controlURL + "/restart");
   check(res.ok, "the control server restarted the chat: " + res.status + " " + (await res.text()));
-  await alice.locator("#log li.system", { hasText: "disconnected" }).waitFor();
+  await alice.locator("#log li.system", { hasText: "disconnected (transport close)" }).waitFor();
   await connected(alice, "alice", "lobby");
   await connected(bob, "bobby", "lobby");
   await send(alice, "still here after the restart");

@@ -28,6 +28,10 @@
   const socket = io(document.body.dataset.namespace || "/", {
     auth: (cb) => cb({ nickname: state.me.nickname }),
   });
+  window.chat = { socket }; // for the browser console and the browser test
+  // Closing the page is leaving: say so, so that the others see it now
+  // rather than when the recovery window of a lost connection ends.
+  window.addEventListener("pagehide", () => socket.disconnect());
 
   // --- rendering -----------------------------------------------------------
   function line(cls, parts) {
@@ -102,6 +106,13 @@
   // --- connection events ---------------------------------------------------
   socket.on("connect", () => {
     status("connected", "connected");
+    if (socket.recovered) {
+      // Connection state recovery: the server kept this socket's rooms, and
+      // the messages sent meanwhile arrive before anything new.
+      for (const room of state.rooms) state.joined.add(room);
+      renderRooms();
+      return;
+    }
     for (const room of state.rooms) {
       socket.emit("join", { room }, (res) => {
         if (res && res.error) { showError(res.error); return; }
@@ -123,7 +134,7 @@
     $("nick-input").value = w.nickname;
     state.users = new Map(w.users.map((u) => [u.id, u]));
     status("connected as " + w.nickname, "connected");
-    notice("welcome, " + w.nickname + "!");
+    notice(w.recovered ? "reconnected as " + w.nickname + ": nothing was lost" : "welcome, " + w.nickname + "!");
     render();
   });
   socket.on("user_joined", (u) => { state.users.set(u.id, u); notice(u.nickname + " joined the chat"); render(); });
@@ -135,21 +146,35 @@
   });
   socket.on("nickname_changed", (u) => {
     state.users.set(u.id, { id: u.id, nickname: u.nickname });
-    if (u.id === state.me.id) state.me.nickname = u.nickname;
+    if (u.id === state.me.id) {
+      state.me.nickname = u.nickname;
+      status("connected as " + u.nickname, "connected");
+    }
     notice(u.old + " is now known as " + u.nickname);
     render();
   });
 
   // --- messages --------------------------------------------------------------
-  socket.on("room_message", (m) => line("msg", [["room", "#" + m.room], ["from", m.from.nickname], ["text", m.text]]));
+  socket.on("room_message", (m) => {
+    // The message the typist was typing has arrived: the notice goes.
+    if (typing && typing.nickname === m.from.nickname && typing.room === m.room) clearTyping();
+    line("msg", [["room", "#" + m.room], ["from", m.from.nickname], ["text", m.text]]);
+  });
   socket.on("room_notice", (m) => line("system", [["room", "#" + m.room], ["text", m.text]]));
   socket.on("private_message", (m) => line("msg private", [["room", "private"], ["from", m.from.nickname], ["text", m.text]]));
 
   let typingTimer;
+  let typing = null; // {nickname, room} of the notice shown
+  function clearTyping() {
+    clearTimeout(typingTimer);
+    typing = null;
+    $("typing").textContent = "";
+  }
   socket.on("typing", (t) => {
+    typing = { nickname: t.nickname, room: t.room };
     $("typing").textContent = t.nickname + " is typing in #" + t.room + "…";
     clearTimeout(typingTimer);
-    typingTimer = setTimeout(() => { $("typing").textContent = ""; }, 2000);
+    typingTimer = setTimeout(clearTyping, 2000);
   });
 
   // --- sending: every emit waits for its ack (✓) or an error ---------------
