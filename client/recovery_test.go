@@ -1,27 +1,119 @@
 package client_test
 
 import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/socketeer/socketeer/app"
 	"github.com/socketeer/socketeer/client"
+	"github.com/socketeer/socketeer/engine"
 	"github.com/socketeer/socketeer/internal/testenv"
+	"github.com/socketeer/socketeer/namespace"
 )
 
-// TestInteropRecovery drops the transport under a socket connected to
-// Node's socket.io with connection state recovery on: the client must
-// reconnect (300ms later) with its pid and last offset, keep its id, see
-// Recovered, and receive the event emitted 20ms after the drop, while it
-// was away; offsets never reach the
-// handlers' args (the handlers' strict arity would refuse them).
-func TestInteropRecovery(t *testing.T) {
-	sc := startScript(t, testenv.Node, testenv.RunNode, "js/recovery_server.js", 0)
+// recoveryServer is a server with connection state recovery on, at url,
+// that behaves like interop/js/recovery_server.js.
+type recoveryServer interface{ url() string }
+
+// nodeRecovery is Node's socket.io with recovery (interop/js/recovery_server.js).
+type nodeRecovery struct{ sc *script }
+
+func (n nodeRecovery) url() string { return n.sc.url() }
+
+// socketeerRecovery is the same on Socketeer: namespace "/" with recovery
+// on; "drop" cuts the TCP connections under the socket (a transport close,
+// which keeps its session) and, 20ms later, emits "missed" to room "r".
+type socketeerRecovery struct {
+	namespace.Namespace
+	hs    *httptest.Server
+	mu    sync.Mutex
+	conns map[net.Conn]bool
+}
+
+func (r *socketeerRecovery) url() string { return r.hs.URL }
+
+func (r *socketeerRecovery) OnConnect(s *namespace.Socket) error {
+	s.Join("r")
+	return s.Emit("welcome", s.Recovered())
+}
+
+func (r *socketeerRecovery) OnPing(s *namespace.Socket, n int) error { return s.Emit("tick", n) }
+
+func (r *socketeerRecovery) OnDrop(s *namespace.Socket) {
+	r.mu.Lock()
+	for c := range r.conns {
+		c.Close()
+	}
+	r.mu.Unlock()
+	time.AfterFunc(20*time.Millisecond, func() { r.To("r").Emit("missed", 42, "text") })
+}
+
+func startSocketeerRecovery(t *testing.T) *socketeerRecovery {
+	a := app.New(app.Options{
+		Engine:   engine.Options{PingInterval: 300 * time.Millisecond, PingTimeout: 200 * time.Millisecond},
+		Recovery: &app.Recovery{Window: 10 * time.Second},
+	})
+	r := &socketeerRecovery{conns: map[net.Conn]bool{}}
+	if err := a.Register(r, "/"); err != nil {
+		t.Fatal(err)
+	}
+	r.hs = httptest.NewUnstartedServer(a)
+	r.hs.Config.ConnState = func(c net.Conn, st http.ConnState) {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		switch st {
+		case http.StateNew:
+			r.conns[c] = true
+		case http.StateClosed, http.StateHijacked:
+			if st == http.StateClosed {
+				delete(r.conns, c)
+			}
+		}
+	}
+	r.hs.Start()
+	t.Cleanup(func() {
+		r.hs.CloseClientConnections()
+		a.Shutdown(context.Background())
+		r.hs.Close()
+	})
+	return r
+}
+
+// TestRecovery drops the transport under a socket connected to a server
+// with connection state recovery on — Node's socket.io and Socketeer: the
+// client must reconnect (300ms later) with its pid and last offset, keep
+// its id, see Recovered, and receive the event emitted 20ms after the
+// drop, while it was away; offsets never reach the handlers' args (the
+// handlers' strict arity would refuse them).
+func TestRecovery(t *testing.T) {
+	for _, srv := range []struct {
+		name  string
+		start func(t *testing.T) recoveryServer
+	}{
+		{"node", func(t *testing.T) recoveryServer {
+			return nodeRecovery{startScript(t, testenv.Node, testenv.RunNode, "js/recovery_server.js", 0)}
+		}},
+		{"socketeer", func(t *testing.T) recoveryServer { return startSocketeerRecovery(t) }},
+	} {
+		t.Run(srv.name, func(t *testing.T) {
+			sv := srv.start(t)
+			testRecovery(t, sv.url())
+		})
+	}
+}
+
+func testRecovery(t *testing.T, url string) {
 	for _, mode := range []struct {
 		name string
 		tr   []client.Transport
 	}{{"websocket", []client.Transport{client.WebSocket}}, {"polling", []client.Transport{client.Polling}}} {
 		t.Run(mode.name, func(t *testing.T) {
-			m := manager(t, sc.url(), client.Options{Transports: mode.tr,
+			m := manager(t, url, client.Options{Transports: mode.tr,
 				ReconnectDelay: 300 * time.Millisecond, ReconnectDelayMax: 300 * time.Millisecond, RandomizationFactor: -1})
 			s := m.Socket("/", client.SocketOptions{Auth: map[string]string{"token": "t"}})
 			welcome := make(chan bool, 2)
