@@ -10,10 +10,13 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	goredis "github.com/redis/go-redis/v9"
 	"golang.org/x/crypto/bcrypt"
 
+	redisadapter "github.com/socketeer/socketeer/adapter/redis"
 	"github.com/socketeer/socketeer/admin"
 	"github.com/socketeer/socketeer/app"
+	"github.com/socketeer/socketeer/internal/rediswire"
 	"github.com/socketeer/socketeer/internal/testenv"
 	"github.com/socketeer/socketeer/metrics"
 	"github.com/socketeer/socketeer/namespace"
@@ -113,4 +116,60 @@ func scrape(t *testing.T, url string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// adminNode starts a Socketeer node with the Redis adapter on rdb (channel
+// prefix key) and the admin namespace in development mode, named id.
+func adminNode(t *testing.T, rdb goredis.UniversalClient, key, id string, auth admin.Auth) string {
+	t.Helper()
+	adm, err := admin.New(admin.Options{Auth: auth, Mode: admin.Development, ServerID: id, StatsInterval: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := app.New(app.Options{Admin: adm, Logf: t.Logf,
+		Adapter: redisadapter.New(rdb, redisadapter.Options{Key: key, RequestsTimeout: 3 * time.Second})})
+	if err := a.Register(&Rooms{}, "/"); err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(a)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		a.Shutdown(ctx)
+		ts.Close()
+	})
+	return ts.URL
+}
+
+// TestAdminCluster runs two nodes on the real Redis, each with the admin
+// namespace, and an admin client of node A (socket.io-client, as the UI):
+// it gets both nodes' server_stats, both nodes' sockets, node B's
+// development events, and its actions reach a socket of node B.
+func TestAdminCluster(t *testing.T) {
+	rdb := goredis.NewClient(&goredis.Options{Addr: testenv.RedisAddr(t)})
+	t.Cleanup(func() { rdb.Close() })
+	hash, err := bcrypt.GenerateFromPassword([]byte("s3cret"), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth, err := admin.Basic("admin", string(hash))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := "socketeer-admin-" + rediswire.NewID(8) // this run's own channels
+	urlA := adminNode(t, rdb, key, "node-a", auth)
+	urlB := adminNode(t, rdb, key, "node-b", auth)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := testenv.RunNode(t, ctx, "js/admin_cluster.js", "SERVER_URL="+urlA, "SERVER_B_URL="+urlB)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	l := parse(t, out)
+	l.expect("stats_servers", `["node-a","node-b"]`)
+	l.expect("socket_connected_from_b", `true`)
+	l.expect("all_sockets", `{"a":true,"b":true,"n":2}`)
+	l.expect("join_on_b", `true`)
+	l.expect("disconnect_on_b", `{"user":"io server disconnect","admin":"server namespace disconnect","aStill":true}`)
 }

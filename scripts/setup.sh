@@ -13,6 +13,9 @@
 #   3. go mod download
 #   4. copy socket.io-client's browser bundle (socket.io.min.js and its
 #      .map) into templates/static/vendor/
+#   5. copy @socket.io/admin-ui's static UI, with @mdi/font's icons, into
+#      admin/ui/ (package admin embeds it), rewritten to load nothing from
+#      the network
 #
 # Needs root for step 1 (only when a package is missing). Node.js >= 20 and
 # npm must already be installed.
@@ -106,4 +109,41 @@ if [ "$copied" -gt 0 ]; then
 	step vendor "copied socket.io.min.js to $dst/"
 else
 	step vendor "ok ($dst/socket.io.min.js up to date)"
+fi
+
+# --- 5. Admin UI bundle -----------------------------------------------------
+# @socket.io/admin-ui's static UI goes into admin/ui/, which package admin
+# embeds and serves (admin.UI). Its index.html fetches two stylesheets from
+# CDNs; the icon font (@mdi/font, pinned in interop/package.json) is copied
+# beside it and the link rewritten, and the Roboto link is dropped (the UI
+# falls back to the system's sans-serif font), so that it works offline.
+ui_src=interop/node_modules/@socket.io/admin-ui/ui/dist
+mdi_src=interop/node_modules/@mdi/font
+ui_dst=admin/ui
+[ -f "$ui_src/index.html" ] && [ -f "$mdi_src/css/materialdesignicons.min.css" ] || {
+	echo "setup: adminui  FAILED: $ui_src or $mdi_src not found" >&2
+	exit 1
+}
+ui_tmp="$(mktemp -d)"
+trap 'rm -rf "$ui_tmp"' EXIT
+(cd "$ui_src" && tar cf - --exclude='*.map' .) | (cd "$ui_tmp" && tar xf -)
+mkdir -p "$ui_tmp/mdi/css" "$ui_tmp/mdi/fonts"
+cp "$mdi_src/css/materialdesignicons.min.css" "$ui_tmp/mdi/css/"
+cp "$mdi_src"/fonts/materialdesignicons-webfont.woff2 "$mdi_src"/fonts/materialdesignicons-webfont.woff "$ui_tmp/mdi/fonts/"
+sed -i \
+	-e 's#<link rel="stylesheet" href="https://fonts.googleapis.com/[^"]*">##' \
+	-e 's#https://cdn.jsdelivr.net/npm/@mdi/font@[^"]*/css/materialdesignicons.min.css#mdi/css/materialdesignicons.min.css#' \
+	"$ui_tmp/index.html"
+if grep -q 'https\?://' "$ui_tmp/index.html"; then
+	echo "setup: adminui  FAILED: $ui_tmp/index.html still loads from the network" >&2
+	exit 1
+fi
+ui_diff="$(diff -rq "$ui_tmp" "$ui_dst" 2>&1 | grep -v "^Only in $ui_dst: README.md" || true)"
+if [ -n "$ui_diff" ]; then
+	find "$ui_dst" -mindepth 1 ! -name README.md -delete 2>/dev/null || true
+	mkdir -p "$ui_dst"
+	cp -R "$ui_tmp"/. "$ui_dst"/
+	step adminui "copied @socket.io/admin-ui's UI (offline icons) to $ui_dst/"
+else
+	step adminui "ok ($ui_dst/ up to date)"
 fi

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/socketeer/socketeer/internal/testenv"
 	"github.com/socketeer/socketeer/templates"
@@ -228,4 +229,63 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("screenshot %s missing or too small: %v", shot, err)
 	}
 	fmt.Printf("chat screenshot: %s\n", shot)
+}
+
+// TestAdminUI runs interop/browser/admin.spec.js: with ADMIN_USER and
+// ADMIN_PASSWORD set (the latter to a bcrypt hash), Node's Admin UI at
+// /admin/ logs in, lists two chat pages' sockets and rooms and disconnects
+// one of them, which that page shows.
+func TestAdminUI(t *testing.T) {
+	testenv.Node(t)
+	chromium := testenv.Chromium(t)
+	if !templates.HasClient() {
+		if testenv.Required() {
+			t.Fatal("socket.io.min.js is not embedded: scripts/setup.sh did not run before the build")
+		}
+		t.Skip("socket.io.min.js is not embedded: run scripts/setup.sh")
+	}
+	const user, password = "admin", "chat-admin-secret"
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("ADMIN_USER", user)
+	t.Setenv("ADMIN_PASSWORD", string(hash))
+	c := startChat(t)
+	if code, _, body := get(t, c.url()+"/admin/"); code != http.StatusOK {
+		if testenv.Required() {
+			t.Fatalf("GET /admin/: %d %s", code, body)
+		}
+		t.Skipf("the Admin UI is not served: %s", body)
+	}
+	defer http.DefaultClient.CloseIdleConnections()
+
+	shot := artifactPath(t, "admin-ui.png") // kept after the test; docs/admin-ui.png is one
+	flags, _ := json.Marshal(testenv.ChromiumArgs(""))
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	out, err := testenv.RunNode(t, ctx, "browser/admin.spec.js",
+		"CHAT_URL="+c.url(), "ADMIN_USER="+user, "ADMIN_PASSWORD="+password,
+		"CHROMIUM="+chromium, "CHROMIUM_ARGS="+string(flags),
+		"USER_DATA_DIR="+t.TempDir(), "SCREENSHOT="+shot)
+	t.Logf("admin.spec.js output:\n%s", out)
+	if err != nil {
+		t.Fatalf("admin.spec.js: %v", err)
+	}
+	for _, want := range []string{
+		"ok - two chat pages connected",
+		"ok - the admin UI logged in",
+		"ok - the UI lists both pages' sockets",
+		"ok - the UI lists their rooms",
+		"ok - disconnecting bob from the UI",
+		"\ndone",
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("admin.spec.js did not print %q", want)
+		}
+	}
+	if fi, err := os.Stat(shot); err != nil || fi.Size() < 10_000 {
+		t.Fatalf("screenshot %s missing or too small: %v", shot, err)
+	}
+	fmt.Printf("admin UI screenshot: %s\n", shot)
 }

@@ -7,8 +7,11 @@
 //	go run ./examples/chat        # after scripts/setup.sh; PORT=5000 by default
 //
 // It serves the page (package templates) at /, its static files at
-// /static/ and Socket.IO at /socket.io/. The handlers are in chat.go; the
-// page's JavaScript is templates/static/chat.js.
+// /static/, Socket.IO at /socket.io/ and Prometheus metrics at /metrics.
+// With ADMIN_USER and ADMIN_PASSWORD set (the password or its bcrypt
+// hash) it also serves the Socket.IO Admin UI at /admin/, in development
+// mode with that login. The handlers are in chat.go; the page's
+// JavaScript is templates/static/chat.js.
 package main
 
 import (
@@ -45,16 +48,8 @@ func newApp(logf func(string, ...any)) (*app.App, *metrics.Metrics, error) {
 		return nil, nil, err
 	}
 	o := app.Options{Logf: logf, Metrics: m, Recovery: &app.Recovery{Window: recoveryWindow}}
-	if user, pass := os.Getenv("ADMIN_USER"), os.Getenv("ADMIN_PASSWORD"); user != "" && pass != "" {
-		hash, err := bcrypt.GenerateFromPassword([]byte(pass), bcrypt.DefaultCost)
-		if err != nil {
-			return nil, nil, err
-		}
-		auth, err := admin.Basic(user, string(hash))
-		if err != nil {
-			return nil, nil, err
-		}
-		if o.Admin, err = admin.New(admin.Options{Auth: auth, Mode: admin.Development}); err != nil {
+	if user, pass, ok := adminLogin(); ok {
+		if o.Admin, err = newAdmin(user, pass); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -65,14 +60,43 @@ func newApp(logf func(string, ...any)) (*app.App, *metrics.Metrics, error) {
 	return a, m, nil
 }
 
+// adminLogin returns ADMIN_USER and ADMIN_PASSWORD, and whether both are
+// set (which turns the Admin UI on).
+func adminLogin() (user, pass string, ok bool) {
+	user, pass = os.Getenv("ADMIN_USER"), os.Getenv("ADMIN_PASSWORD")
+	return user, pass, user != "" && pass != ""
+}
+
+// newAdmin returns the admin server in development mode with the login
+// user and pass. pass may be a bcrypt hash, as Node's admin UI takes
+// (which keeps the password itself out of the environment), or the
+// password, hashed here.
+func newAdmin(user, pass string) (*admin.Server, error) {
+	hash := []byte(pass)
+	if _, err := bcrypt.Cost(hash); err != nil {
+		if hash, err = bcrypt.GenerateFromPassword([]byte(pass), bcrypt.DefaultCost); err != nil {
+			return nil, err
+		}
+	}
+	auth, err := admin.Basic(user, string(hash))
+	if err != nil {
+		return nil, err
+	}
+	return admin.New(admin.Options{Auth: auth, Mode: admin.Development})
+}
+
 // routes serves the page at /, its files at /static/, Socket.IO at
-// /socket.io/ and the metrics at /metrics.
+// /socket.io/, the metrics at /metrics and, when the admin namespace is
+// on, the Admin UI at /admin/.
 func routes(a *app.App, m *metrics.Metrics) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", m.Handler())
 	mux.Handle("/socket.io/", a)
 	mux.Handle("/static/", templates.Static())
 	mux.Handle("GET /{$}", templates.Page("chat.html", templates.Data{Title: "Socketeer chat", MaxLength: MaxText}))
+	if _, _, ok := adminLogin(); ok {
+		mux.Handle("/admin/", http.StripPrefix("/admin", admin.UI()))
+	}
 	return mux
 }
 
