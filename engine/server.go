@@ -34,6 +34,13 @@ type Interceptor interface {
 	Intercept(data []byte, binary bool) bool
 }
 
+// UpgradeObserver is optionally implemented by a Receiver: OnUpgrade is
+// called once the session has moved from polling to websocket. It runs on
+// the websocket's reader and must not block.
+type UpgradeObserver interface {
+	OnUpgrade()
+}
+
 // Server is an Engine.IO v4 server. It is an http.Handler that serves both
 // transports on whatever path it is mounted at.
 type Server struct {

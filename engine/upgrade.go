@@ -257,12 +257,13 @@ func (s *Session) probed(conn net.Conn) error {
 	return nil
 }
 
-// upgraded switches the session to the probe's websocket on 5.
+// upgraded switches the session to the probe's websocket on 5, then
+// tells the receiver if it asked to know.
 func (s *Session) upgraded(p *upgradeProbe) error {
 	p.conn.SetReadDeadline(time.Time{})
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.state != stateOpen {
+		s.mu.Unlock()
 		return errStopped
 	}
 	s.upgrading = false
@@ -270,6 +271,10 @@ func (s *Session) upgraded(p *upgradeProbe) error {
 	s.attachWebsocket(p.conn, &p.rd)
 	s.kickLocked()
 	s.wakeGet() // a GET still held sees the switch and answers noop
+	s.mu.Unlock()
+	if u, ok := s.recv.(UpgradeObserver); ok {
+		u.OnUpgrade()
+	}
 	return nil
 }
 

@@ -78,6 +78,7 @@ func TestAdminProtocol(t *testing.T) {
 	l.expect("stats_fields", `["aggregatedEvents","clientsCount","hostname","namespaces","pid","pollingClientsCount","serverId","uptime"]`)
 	l.expect("stats_namespaces", `["/","/admin"]`)
 	l.expect("socket_connected", `{"same":true,"transport":"websocket","hasClientId":true}`)
+	l.expect("socket_updated", `{"same":true,"transport":"websocket"}`)
 	l.expect("event_received", `["join","r1"]`)
 	l.expect("action_emit", `[{"n":1}]`)
 	l.expect("action_join_leave", `true`)

@@ -58,6 +58,24 @@ func (c *client) Intercept(data []byte, binary bool) bool {
 	return true
 }
 
+// OnUpgrade tells the observer that the connection's sockets moved from
+// polling to websocket.
+func (c *client) OnUpgrade() {
+	o := c.r.opts.Observer
+	if o == nil {
+		return
+	}
+	c.mu.Lock()
+	sockets := make([]*nsrt.Socket, 0, len(c.sockets))
+	for _, e := range c.sockets {
+		sockets = append(sockets, e.socket)
+	}
+	c.mu.Unlock()
+	for _, s := range sockets {
+		o.Upgraded(s)
+	}
+}
+
 // binaryAckStart takes the text part of a BINARY_ACK whose n attachments
 // follow; false leaves an invalid one to OnMessage, which reports it.
 // c.mu is held.

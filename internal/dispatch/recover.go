@@ -21,7 +21,9 @@ func (c *client) open(rt *nsrt.Runtime, auth json.RawMessage) *nsrt.Socket {
 			pid, ok1 := a.PID.(string)
 			off, ok2 := a.Offset.(string)
 			if ok1 && ok2 {
-				if s := rt.Restore(c, hs, pid, off); s != nil {
+				s := rt.Restore(c, hs, pid, off)
+				rt.Recovered(s != nil)
+				if s != nil {
 					return s
 				}
 			}

@@ -23,6 +23,8 @@ type Observer interface {
 	// accepted it). Disconnected: s left it, for reason.
 	Connected(s *Socket)
 	Disconnected(s *Socket, reason string)
+	// Upgraded: the connection of s moved from polling to websocket.
+	Upgraded(s *Socket)
 	// Received: an event packet came in for s.
 	Received(s *Socket, event string, args []json.RawMessage)
 	// Sent: an event packet went out, to the socket sid, or broadcast
@@ -82,6 +84,12 @@ func (m multi) SessionClosed(reason string) {
 func (m multi) Connected(s *Socket) {
 	for _, o := range m {
 		o.Connected(s)
+	}
+}
+
+func (m multi) Upgraded(s *Socket) {
+	for _, o := range m {
+		o.Upgraded(s)
 	}
 }
 

@@ -265,6 +265,17 @@ func (a *Admin) Connected(s *nsrt.Socket) {
 	a.queue("socket_connected", serialize(s.Info(), s.Runtime().Name(), meta), time.Now())
 }
 
+// Upgraded reports the socket's new transport (socket_updated), and keeps
+// it in the socket's admin data, which other nodes read.
+func (a *Admin) Upgraded(s *nsrt.Socket) {
+	if !a.cfg.Development {
+		return
+	}
+	meta := map[string]string{"clientId": clientID(s.EngineID()), "transport": s.Transport()}
+	s.Set(adminKey, meta)
+	a.queue("socket_updated", map[string]string{"id": s.ID(), "nsp": s.Runtime().Name(), "transport": meta["transport"]})
+}
+
 func (a *Admin) Disconnected(s *nsrt.Socket, reason string) {
 	if a.cfg.Development {
 		a.queue("socket_disconnected", s.Runtime().Name(), s.ID(), reason, time.Now())

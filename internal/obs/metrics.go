@@ -167,6 +167,9 @@ func (m *Metrics) SessionClosed(reason string) {
 	}
 }
 
+// Upgraded needs nothing: sessions by transport are read when scraped.
+func (m *Metrics) Upgraded(*nsrt.Socket) {}
+
 func (m *Metrics) Connected(s *nsrt.Socket) { m.sockets.WithLabelValues(s.Runtime().Name()).Inc() }
 
 func (m *Metrics) Disconnected(s *nsrt.Socket, _ string) {

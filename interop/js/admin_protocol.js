@@ -44,6 +44,13 @@ main(async () => {
   await once(user, "connect");
   const [sock] = await connected;
   out("socket_connected", { same: sock.id === user.id, transport: sock.transport, hasClientId: !!sock.clientId });
+  // A polling client that upgrades is reported again with its new transport.
+  const upgrader = io(URL, { reconnection: false, forceNew: true });
+  const updated = until(admin, "socket_updated", (u) => u.nsp === "/");
+  await once(upgrader, "connect");
+  const [upd] = await updated;
+  out("socket_updated", { same: upd.id === upgrader.id, transport: upd.transport });
+  upgrader.disconnect();
   const joined = until(admin, "room_joined", (nsp, room, id) => room === "r1" && id === user.id);
   const received = until(admin, "event_received", (nsp, id) => id === user.id);
   user.emit("join", "r1");
