@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -17,6 +18,7 @@ import (
 	redisadapter "github.com/socketeer/socketeer/adapter/redis"
 	"github.com/socketeer/socketeer/app"
 	"github.com/socketeer/socketeer/apptest"
+	"github.com/socketeer/socketeer/client"
 	"github.com/socketeer/socketeer/internal/rediswire"
 	"github.com/socketeer/socketeer/internal/testenv"
 	"github.com/socketeer/socketeer/metrics"
@@ -172,4 +174,48 @@ func TestAdapterRequestTimeout(t *testing.T) {
 		t.Fatalf("FetchSockets with a mute node: %v, want ErrTimeout", err)
 	}
 	waitFor(t, m, `socketeer_adapter_errors_total{kind="timeout",namespace="/"} 1`)
+}
+
+// TestRecoveryCounted drops a Go client's connection under it: it comes
+// back with its pid and offset, its session is recovered, and the attempt
+// is counted with its result.
+func TestRecoveryCounted(t *testing.T) {
+	a, m := newApp(t, app.Options{Recovery: &app.Recovery{Window: 10 * time.Second}})
+	var mu sync.Mutex
+	var conns []net.Conn
+	hs := httptest.NewUnstartedServer(a)
+	hs.Config.ConnState = func(c net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}
+	hs.Start()
+	defer hs.Close()
+	mgr, err := client.NewManager(hs.URL, client.Options{Transports: []client.Transport{client.WebSocket},
+		ReconnectDelay: 50 * time.Millisecond, ReconnectDelayMax: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mgr.Close()
+	s := mgr.Socket("/", client.SocketOptions{})
+	got := make(chan struct{}, 2)
+	s.On("hello", func() { got <- struct{}{} })
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	a.Of("/").Emit("hello") // an offset for the client to come back with
+	<-got
+	mu.Lock()
+	for _, c := range conns {
+		c.Close()
+	}
+	mu.Unlock()
+	waitFor(t, m, `socketeer_recovery_attempts_total{namespace="/",result="recovered"} 1`)
+	if !s.Recovered() {
+		t.Error("the client was not recovered")
+	}
 }
