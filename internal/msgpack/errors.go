@@ -48,4 +48,3 @@ func invalidPacket(format string, args ...any) error {
 
 // errTruncated is the malformed error for input that ends inside a value.
 var errTruncated = fmt.Errorf("%w: unexpected end of input", ErrMalformed)
-
