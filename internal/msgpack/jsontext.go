@@ -60,10 +60,14 @@ func appendEscape(dst []byte, c byte) []byte {
 }
 
 // appendJSONFloat appends a float as a JSON number the way encoding/json
-// formats it, and null for NaN and infinities, as JSON.stringify does.
+// formats it, but -0 as 0 and NaN and infinities as null, as
+// JSON.stringify does.
 func appendJSONFloat(dst []byte, f float64) []byte {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
+	switch {
+	case math.IsNaN(f) || math.IsInf(f, 0):
 		return append(dst, "null"...)
+	case f == 0:
+		return append(dst, '0')
 	}
 	format := byte('f')
 	if a := math.Abs(f); a != 0 && (a < 1e-6 || a >= 1e21) {

@@ -9,8 +9,9 @@ import (
 // Limits bounds what a Decoder accepts. Zero (or negative) values mean
 // the defaults.
 type Limits struct {
-	// MaxDepth is the deepest nesting of arrays and maps in a packet,
-	// counting the packet map itself. The default is DefaultMaxDepth.
+	// MaxDepth is the deepest nesting of arrays and maps in a frame,
+	// counting the packet map itself as level 1 (so the data of an EVENT
+	// is level 2). The default is DefaultMaxDepth.
 	MaxDepth int
 	// MaxNamespaceLen is the longest namespace name, in bytes. The default
 	// is 256, as for the JSON parser.
@@ -232,6 +233,7 @@ func (d *Decoder) data(p *protocol.Packet, f *fields) error {
 			return err
 		}
 	}
+	// skip checked the depth, with the packet map as level 1
 	w := jsonWriter{r: reader{b: f.dataRaw}, maxDepth: d.limits.MaxDepth, inline: p.Type != protocol.Event && p.Type != protocol.Ack}
 	w.out = make([]byte, 0, len(f.dataRaw)+len(f.dataRaw)/2+8)
 	if err := w.whole(); err != nil {
