@@ -1,12 +1,15 @@
 package msgpack
 
-import "strconv"
+import (
+	"math"
+	"strconv"
+)
 
 // Decode decodes the one MessagePack value in src into the value
 // json.Unmarshal would give for the JSON text AppendJSON writes, with
 // protocol.Reconstruct's treatment of binary:
 //
-//	nil → nil           bool → bool           every number → float64
+//	nil → nil           bool → bool           every number → float64 (NaN, ±Inf → nil)
 //	str → string        bin, ArrayBuffer → []byte (a copy)
 //	array → []any       map → map[string]any  Date, timestamp → ISO string
 //
@@ -49,6 +52,12 @@ func (d *treeDecoder) value(depth int) (v any, undefined bool, err error) {
 	case kInt:
 		return float64(t.i), false, nil
 	case kFloat:
+		switch {
+		case math.IsNaN(t.f) || math.IsInf(t.f, 0):
+			return nil, false, nil // null in JSON
+		case t.f == 0:
+			return 0.0, false, nil // not -0
+		}
 		return t.f, false, nil
 	case kStr:
 		return string(jsString(t.data)), false, nil

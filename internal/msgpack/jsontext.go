@@ -61,13 +61,17 @@ func appendEscape(dst []byte, c byte) []byte {
 
 // appendJSONFloat appends a float as a JSON number the way encoding/json
 // formats it, but -0 as 0 and NaN and infinities as null, as
-// JSON.stringify does.
+// JSON.stringify does, and integral values below 1e21 with all their
+// digits (-9223372036854775808, not -9223372036854776000), so that they
+// decode into an int64 or uint64 when they fit.
 func appendJSONFloat(dst []byte, f float64) []byte {
 	switch {
 	case math.IsNaN(f) || math.IsInf(f, 0):
 		return append(dst, "null"...)
 	case f == 0:
 		return append(dst, '0')
+	case f == math.Trunc(f) && math.Abs(f) < 1e21:
+		return strconv.AppendFloat(dst, f, 'f', 0, 64)
 	}
 	format := byte('f')
 	if a := math.Abs(f); a != 0 && (a < 1e-6 || a >= 1e21) {

@@ -109,7 +109,7 @@ func (w *jsonWriter) binary(b []byte) {
 	w.out = append(w.out, `{"_placeholder":true,"num":`...)
 	w.out = strconv.AppendInt(w.out, int64(len(w.atts)), 10)
 	w.out = append(w.out, '}')
-	w.atts = append(w.atts, append([]byte(nil), b...))
+	w.atts = append(w.atts, append([]byte{}, b...)) // non-nil, even when empty
 }
 
 // ext writes an extension value and reports whether it is undefined.
