@@ -90,147 +90,164 @@ func (r *reader) uintN(n int) (uint64, error) {
 // next reads one token header (and the payload of strings, binaries and
 // extensions).
 func (r *reader) next() (t token, err error) {
+	err = r.read(&t)
+	return t, err
+}
+
+// read reads one token into the zero token t. It fills t in place, which
+// keeps the hot path free of struct copies.
+func (r *reader) read(t *token) error {
 	if r.i >= len(r.b) {
-		return t, errTruncated
+		return errTruncated
 	}
 	c := r.b[r.i]
 	r.i++
 	switch {
 	case c < 0x80:
-		return token{kind: kUint, u: uint64(c)}, nil
+		t.kind, t.u = kUint, uint64(c)
+		return nil
 	case c < 0x90:
-		return r.container(kMap, uint64(c&0x0f))
+		return r.container(t, kMap, uint64(c&0x0f))
 	case c < 0xa0:
-		return r.container(kArray, uint64(c&0x0f))
+		return r.container(t, kArray, uint64(c&0x0f))
 	case c < 0xc0:
-		return r.payload(kStr, uint64(c&0x1f))
+		return r.payload(t, kStr, uint64(c&0x1f))
 	case c >= 0xe0:
-		return token{kind: kInt, i: int64(int8(c))}, nil
+		t.kind, t.i = kInt, int64(int8(c))
+		return nil
 	}
-	return r.typed(c)
+	return r.typed(t, c)
 }
 
 // typed reads the token of a type byte in 0xc0..0xdf.
-func (r *reader) typed(c byte) (t token, err error) {
+func (r *reader) typed(t *token, c byte) (err error) {
 	switch c {
 	case 0xc0:
-		return token{kind: kNil}, nil
+		t.kind = kNil
 	case 0xc2, 0xc3:
-		return token{kind: kBool, b: c == 0xc3}, nil
+		t.kind, t.b = kBool, c == 0xc3
 	case 0xc4, 0xc5, 0xc6:
-		return r.sized(kBin, 1<<(c-0xc4))
+		return r.sized(t, kBin, 1<<(c-0xc4))
 	case 0xc7, 0xc8, 0xc9:
-		return r.ext(1 << (c - 0xc7))
+		return r.ext(t, 1<<(c-0xc7))
 	case 0xca:
-		u, err := r.uintN(4)
-		return token{kind: kFloat, f: float64(math.Float32frombits(uint32(u)))}, err
+		var u uint64
+		u, err = r.uintN(4)
+		t.kind, t.f = kFloat, float64(math.Float32frombits(uint32(u)))
 	case 0xcb:
-		u, err := r.uintN(8)
-		return token{kind: kFloat, f: math.Float64frombits(u)}, err
+		var u uint64
+		u, err = r.uintN(8)
+		t.kind, t.f = kFloat, math.Float64frombits(u)
 	case 0xcc, 0xcd, 0xce, 0xcf:
-		u, err := r.uintN(1 << (c - 0xcc))
-		return token{kind: kUint, u: u}, err
+		t.kind = kUint
+		t.u, err = r.uintN(1 << (c - 0xcc))
 	case 0xd0, 0xd1, 0xd2, 0xd3:
-		return r.signed(1 << (c - 0xd0))
+		return r.signed(t, 1<<(c-0xd0))
 	case 0xd4, 0xd5, 0xd6, 0xd7, 0xd8:
-		return r.fixext(1 << (c - 0xd4))
+		return r.fixext(t, 1<<(c-0xd4))
 	case 0xd9, 0xda, 0xdb:
-		return r.sized(kStr, 1<<(c-0xd9))
+		return r.sized(t, kStr, 1<<(c-0xd9))
 	case 0xdc, 0xdd:
-		return r.sizedContainer(kArray, 2<<(c-0xdc))
+		return r.sizedContainer(t, kArray, 2<<(c-0xdc))
 	case 0xde, 0xdf:
-		return r.sizedContainer(kMap, 2<<(c-0xde))
+		return r.sizedContainer(t, kMap, 2<<(c-0xde))
+	default:
+		return malformed("unknown type byte 0x%02x at offset %d", c, r.i-1)
 	}
-	return t, malformed("unknown type byte 0x%02x at offset %d", c, r.i-1)
+	return err
 }
 
 // signed reads an int 8/16/32/64 of n bytes.
-func (r *reader) signed(n int) (token, error) {
+func (r *reader) signed(t *token, n int) error {
 	u, err := r.uintN(n)
-	var i int64
+	t.kind = kInt
 	switch n {
 	case 1:
-		i = int64(int8(u))
+		t.i = int64(int8(u))
 	case 2:
-		i = int64(int16(u))
+		t.i = int64(int16(u))
 	case 4:
-		i = int64(int32(u))
+		t.i = int64(int32(u))
 	default:
-		i = int64(u)
+		t.i = int64(u)
 	}
-	return token{kind: kInt, i: i}, err
+	return err
 }
 
 // sized reads a string or binary whose length takes n bytes.
-func (r *reader) sized(k kind, n int) (token, error) {
+func (r *reader) sized(t *token, k kind, n int) error {
 	l, err := r.uintN(n)
 	if err != nil {
-		return token{}, err
+		return err
 	}
-	return r.payload(k, l)
+	return r.payload(t, k, l)
 }
 
 // payload reads l bytes of a string or binary.
-func (r *reader) payload(k kind, l uint64) (token, error) {
+func (r *reader) payload(t *token, k kind, l uint64) error {
 	if l > uint64(r.left()) {
-		return token{}, errTruncated
+		return errTruncated
 	}
-	p, _ := r.take(int(l))
-	return token{kind: k, n: int(l), data: p}, nil
+	t.kind, t.n, t.data = k, int(l), r.b[r.i:r.i+int(l):r.i+int(l)]
+	r.i += int(l)
+	return nil
 }
 
 // sizedContainer reads an array or map whose length takes n bytes.
-func (r *reader) sizedContainer(k kind, n int) (token, error) {
+func (r *reader) sizedContainer(t *token, k kind, n int) error {
 	l, err := r.uintN(n)
 	if err != nil {
-		return token{}, err
+		return err
 	}
-	return r.container(k, l)
+	return r.container(t, k, l)
 }
 
 // container checks that l elements (pairs for a map) can fit in what
 // remains.
-func (r *reader) container(k kind, l uint64) (token, error) {
+func (r *reader) container(t *token, k kind, l uint64) error {
 	need := l
 	if k == kMap {
 		need = 2 * l // l < 1<<32, no overflow
 	}
 	if need > uint64(r.left()) {
-		return token{}, errTruncated
+		return errTruncated
 	}
-	return token{kind: k, n: int(l)}, nil
+	t.kind, t.n = k, int(l)
+	return nil
 }
 
 // ext reads an ext 8/16/32 whose length takes n bytes.
-func (r *reader) ext(n int) (token, error) {
+func (r *reader) ext(t *token, n int) error {
 	l, err := r.uintN(n)
 	if err != nil {
-		return token{}, err
+		return err
 	}
 	if l >= uint64(r.left()) { // the type byte and l bytes must fit
-		return token{}, errTruncated
+		return errTruncated
 	}
 	typ, _ := r.take(1)
 	p, _ := r.take(int(l))
-	return token{kind: kExt, ext: int8(typ[0]), n: int(l), data: p}, nil
+	t.kind, t.ext, t.n, t.data = kExt, int8(typ[0]), int(l), p
+	return nil
 }
 
 // fixext reads a fixext of n bytes. Its n field is -1, which sets it
 // apart from an ext 8 of the same length (notepack gives them different
 // meanings).
-func (r *reader) fixext(n int) (token, error) {
+func (r *reader) fixext(t *token, n int) error {
 	p, err := r.take(1 + n)
 	if err != nil {
-		return token{}, err
+		return err
 	}
-	return token{kind: kExt, ext: int8(p[0]), n: -1, data: p[1:]}, nil
+	t.kind, t.ext, t.n, t.data = kExt, int8(p[0]), -1, p[1:]
+	return nil
 }
 
 // skip reads and discards one whole value, checking its structure and
 // depth.
 func (r *reader) skip(depth, maxDepth int) error {
-	t, err := r.next()
-	if err != nil {
+	var t token
+	if err := r.read(&t); err != nil {
 		return err
 	}
 	n := t.n
