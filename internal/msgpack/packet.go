@@ -61,7 +61,9 @@ type fields struct {
 //     binary types); nsp a string; id absent, undefined or an integer in
 //     0..2^63-1 (NoID when absent);
 //   - data, converted by AppendJSON's rules, is absent or an object for
-//     CONNECT, absent for DISCONNECT, a string or an object for
+//     CONNECT, absent for DISCONNECT (nil counts as absent for both, as
+//     python-socketio sends it; socket.io-msgpack-parser refuses it), a
+//     string or an object for
 //     CONNECT_ERROR, and an array for EVENT and ACK; an EVENT's array is
 //     non-empty and starts with a number or a string that is not a
 //     reserved event name (these two checks are the JSON parser's; the
@@ -211,6 +213,9 @@ func packetID(f *fields) (int64, error) {
 func (d *Decoder) data(p *protocol.Packet, f *fields) error {
 	t := &f.data
 	absent := !f.hasData || t.undefined()
+	if t.kind == kNil && (p.Type == protocol.Connect || p.Type == protocol.Disconnect) {
+		absent = true // python-socketio sends data None (nil) for "no data"
+	}
 	var ok bool
 	switch p.Type {
 	case protocol.Connect:
