@@ -13,6 +13,7 @@ import (
 	"github.com/socketeer/socketeer/emitter"
 	"github.com/socketeer/socketeer/engine"
 	"github.com/socketeer/socketeer/errors"
+	"github.com/socketeer/socketeer/internal/msgpack"
 	"github.com/socketeer/socketeer/middleware"
 	"github.com/socketeer/socketeer/protocol"
 )
@@ -21,31 +22,36 @@ import (
 // by "package.Name". TestSentinelsAreListed fails when the source declares
 // one that is missing here, so a new sentinel cannot skip the checks.
 var sentinels = map[string]error{
-	"adapter.ErrUnsupported":       adapter.ErrUnsupported,
-	"adapter/redis.ErrUnreachable": redis.ErrUnreachable,
-	"adapter/redis.ErrTimeout":     redis.ErrTimeout,
-	"adapter/redis.ErrClosed":      redis.ErrClosed,
-	"adapter/redis.ErrQueueFull":   redis.ErrQueueFull,
-	"apptest.ErrDisconnected":      apptest.ErrDisconnected,
-	"emitter.ErrReservedEvent":     emitter.ErrReservedEvent,
-	"engine.ErrParse":              engine.ErrParse,
-	"engine.ErrClosed":             engine.ErrClosed,
-	"engine.ErrSlowConsumer":       engine.ErrSlowConsumer,
-	"middleware.ErrRateLimited":    middleware.ErrRateLimited,
-	"protocol.ErrInvalidPacket":    protocol.ErrInvalidPacket,
-	"errors.ErrUnsupported":        errors.ErrUnsupported,
-	"errors.ErrUnknownNamespace":   errors.ErrUnknownNamespace,
-	"errors.ErrReservedEvent":      errors.ErrReservedEvent,
-	"errors.ErrSocketClosed":       errors.ErrSocketClosed,
-	"errors.ErrAckTimeout":         errors.ErrAckTimeout,
-	"errors.ErrRegistration":       errors.ErrRegistration,
-	"errors.ErrServing":            errors.ErrServing,
-	"errors.ErrArgs":               errors.ErrArgs,
-	"errors.ErrSlowConsumer":       errors.ErrSlowConsumer,
-	"errors.ErrInvalidPacket":      errors.ErrInvalidPacket,
-	"errors.ErrEncode":             errors.ErrEncode,
-	"errors.ErrRateLimited":        errors.ErrRateLimited,
-	"errors.ErrAdapter":            errors.ErrAdapter,
+	"adapter.ErrUnsupported":            adapter.ErrUnsupported,
+	"adapter/redis.ErrUnreachable":      redis.ErrUnreachable,
+	"adapter/redis.ErrTimeout":          redis.ErrTimeout,
+	"adapter/redis.ErrClosed":           redis.ErrClosed,
+	"adapter/redis.ErrQueueFull":        redis.ErrQueueFull,
+	"apptest.ErrDisconnected":           apptest.ErrDisconnected,
+	"emitter.ErrReservedEvent":          emitter.ErrReservedEvent,
+	"engine.ErrParse":                   engine.ErrParse,
+	"engine.ErrClosed":                  engine.ErrClosed,
+	"engine.ErrSlowConsumer":            engine.ErrSlowConsumer,
+	"middleware.ErrRateLimited":         middleware.ErrRateLimited,
+	"internal/msgpack.ErrMalformed":     msgpack.ErrMalformed,
+	"internal/msgpack.ErrTooDeep":       msgpack.ErrTooDeep,
+	"internal/msgpack.ErrInvalidJSON":   msgpack.ErrInvalidJSON,
+	"internal/msgpack.ErrNotEncodable":  msgpack.ErrNotEncodable,
+	"internal/msgpack.ErrInvalidPacket": msgpack.ErrInvalidPacket,
+	"protocol.ErrInvalidPacket":         protocol.ErrInvalidPacket,
+	"errors.ErrUnsupported":             errors.ErrUnsupported,
+	"errors.ErrUnknownNamespace":        errors.ErrUnknownNamespace,
+	"errors.ErrReservedEvent":           errors.ErrReservedEvent,
+	"errors.ErrSocketClosed":            errors.ErrSocketClosed,
+	"errors.ErrAckTimeout":              errors.ErrAckTimeout,
+	"errors.ErrRegistration":            errors.ErrRegistration,
+	"errors.ErrServing":                 errors.ErrServing,
+	"errors.ErrArgs":                    errors.ErrArgs,
+	"errors.ErrSlowConsumer":            errors.ErrSlowConsumer,
+	"errors.ErrInvalidPacket":           errors.ErrInvalidPacket,
+	"errors.ErrEncode":                  errors.ErrEncode,
+	"errors.ErrRateLimited":             errors.ErrRateLimited,
+	"errors.ErrAdapter":                 errors.ErrAdapter,
 }
 
 // errorTypes holds a value of every exported error type of the module

@@ -64,7 +64,7 @@
 // before anything is allocated, so a header announcing 4 GiB fails at
 // once, and nesting deeper than Limits.MaxDepth (DefaultMaxDepth) is
 // refused: decoding uses memory proportional to the frame. Errors wrap
-// the sentinels ErrMalformed, ErrTooDeep, ErrInvalidJSON, ErrUnsupported
+// the sentinels ErrMalformed, ErrTooDeep, ErrInvalidJSON, ErrNotEncodable
 // and, for packets, ErrInvalidPacket (protocol.ErrInvalidPacket).
 //
 // # Concurrency

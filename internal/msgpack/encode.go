@@ -34,7 +34,7 @@ const maxEncodeDepth = 1000
 //     parser (a []byte inside a struct is then a base64 string).
 //
 // On error dst is returned truncated to its original length, with an error
-// wrapping ErrUnsupported, ErrTooDeep or ErrInvalidJSON.
+// wrapping ErrNotEncodable, ErrTooDeep or ErrInvalidJSON.
 func Append(dst []byte, v any) ([]byte, error) {
 	n := len(dst)
 	dst, err := appendValue(dst, v, 0)
@@ -94,7 +94,7 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 // appendGoFloat appends a finite float.
 func appendGoFloat(dst []byte, f float64) ([]byte, error) {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return dst, fmt.Errorf("%w: unsupported float %v", ErrUnsupported, f)
+		return dst, fmt.Errorf("%w: unsupported float %v", ErrNotEncodable, f)
 	}
 	return appendNumber(dst, f), nil
 }
@@ -198,7 +198,7 @@ func appendViaJSON(dst []byte, v any) ([]byte, error) {
 	}()
 	e.buf.Reset()
 	if err := e.enc.Encode(v); err != nil {
-		return dst, fmt.Errorf("%w: %w", ErrUnsupported, err)
+		return dst, fmt.Errorf("%w: %w", ErrNotEncodable, err)
 	}
 	return AppendFromJSON(dst, e.buf.Bytes(), nil)
 }

@@ -1,33 +1,37 @@
 package msgpack
 
 import (
-	"errors"
 	"fmt"
 
+	"github.com/socketeer/socketeer/errors"
 	"github.com/socketeer/socketeer/protocol"
 )
 
 // Sentinel errors. Every error the package returns wraps one of them, so
-// test with errors.Is.
+// test with errors.Is. Each also wraps a sentinel of package errors:
+// ErrMalformed and ErrTooDeep wrap errors.ErrInvalidPacket (what the
+// router reports for any packet it cannot parse), ErrInvalidJSON and
+// ErrNotEncodable wrap errors.ErrEncode (what an emit of values that cannot
+// be encoded reports).
 var (
 	// ErrMalformed reports bytes that are not one well-formed MessagePack
 	// value: truncated input, an unknown type byte, a length larger than
 	// what follows, trailing bytes, or a map key that is not a string, an
 	// integer, a bool or nil.
-	ErrMalformed = errors.New("socketeer: malformed msgpack")
+	ErrMalformed = fmt.Errorf("%w: malformed msgpack", errors.ErrInvalidPacket)
 
 	// ErrTooDeep reports arrays and maps nested deeper than the limit. It
 	// also stops cyclic Go values on the encoding side.
-	ErrTooDeep = errors.New("socketeer: msgpack nested too deeply")
+	ErrTooDeep = fmt.Errorf("%w: msgpack nested too deeply", errors.ErrInvalidPacket)
 
 	// ErrInvalidJSON reports JSON text that AppendFromJSON cannot parse, or a
 	// placeholder whose num is not the index of an attachment.
-	ErrInvalidJSON = errors.New("socketeer: invalid JSON for msgpack transcoding")
+	ErrInvalidJSON = fmt.Errorf("%w: invalid JSON for msgpack transcoding", errors.ErrEncode)
 
-	// ErrUnsupported reports a Go value that has no encoding: a NaN or
+	// ErrNotEncodable reports a Go value that has no encoding: a NaN or
 	// infinite float (refused as encoding/json refuses it) or anything
 	// encoding/json cannot encode.
-	ErrUnsupported = errors.New("socketeer: value not encodable as msgpack")
+	ErrNotEncodable = fmt.Errorf("%w: value not encodable as msgpack", errors.ErrEncode)
 )
 
 // ErrInvalidPacket is protocol.ErrInvalidPacket: every error of

@@ -196,10 +196,10 @@ func TestAppendErrors(t *testing.T) {
 		v    any
 		want error
 	}{
-		{math.NaN(), ErrUnsupported},
-		{[]any{1, math.Inf(1)}, ErrUnsupported},
-		{float32(math.Inf(-1)), ErrUnsupported},
-		{make(chan int), ErrUnsupported},
+		{math.NaN(), ErrNotEncodable},
+		{[]any{1, math.Inf(1)}, ErrNotEncodable},
+		{float32(math.Inf(-1)), ErrNotEncodable},
+		{make(chan int), ErrNotEncodable},
 		{cyclic, ErrTooDeep},
 	} {
 		got, err := Append([]byte("k"), c.v)
