@@ -17,6 +17,9 @@ import (
 func (c *client) Intercept(data []byte, binary bool) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.mp != nil {
+		return c.interceptMsgpack(data, binary)
+	}
 	if binary {
 		if c.attachmentsAhead > 0 {
 			c.attachmentsAhead--
@@ -42,6 +45,31 @@ func (c *client) Intercept(data []byte, binary bool) bool {
 	if tr := c.r.opts.Tracer; tr != nil {
 		tr.Packet(&trace.Packet{Dir: trace.In, EngineID: c.sess.ID(), SocketID: s.ID(),
 			Namespace: p.Namespace, Kind: p.Type.String(), AckID: p.ID, Args: p.Data})
+	}
+	s.HandleAck(p.ID, args)
+	return true
+}
+
+// interceptMsgpack is Intercept for the msgpack parser, where every
+// message is a whole packet: a well-formed ACK (with binary args or not)
+// is delivered at once.
+func (c *client) interceptMsgpack(data []byte, binary bool) bool {
+	p := c.mp.ack(data, binary)
+	if p == nil {
+		return false
+	}
+	s := c.sockets.get(p.Namespace)
+	if s == nil {
+		return false
+	}
+	args, err := packetArgs(p, false)
+	if err != nil {
+		return false
+	}
+	if tr := c.r.opts.Tracer; tr != nil {
+		tr.Packet(&trace.Packet{Dir: trace.In, EngineID: c.sess.ID(), SocketID: s.ID(),
+			Namespace: p.Namespace, Kind: p.Type.String(), AckID: p.ID, Args: p.Data,
+			Attachments: len(p.Attachments)})
 	}
 	s.HandleAck(p.ID, args)
 	return true

@@ -206,11 +206,15 @@ func (s *Socket) deliver(e *adapter.Encoded, volatile bool) error {
 // write queues an encoded packet on the connection. The frames are shared
 // by every recipient of a broadcast, so this allocates nothing.
 func (s *Socket) write(e *adapter.Encoded, volatile bool) error {
+	frames, err := s.conn.Frames(e)
+	if err != nil {
+		return err
+	}
 	if volatile {
-		s.conn.SendVolatile(e.Frames()...)
+		s.conn.SendVolatile(frames...)
 		return nil
 	}
-	return s.conn.Send(e.Frames()...)
+	return s.conn.Send(frames...)
 }
 
 // Disconnect disconnects the socket from its namespace; with closeConn the
