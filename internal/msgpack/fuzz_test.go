@@ -108,3 +108,17 @@ func FuzzAppendFromJSON(f *testing.F) {
 		}
 	})
 }
+
+// FuzzMaybeAck checks that MaybeAck never misses an ACK that Decode
+// accepts: the reader lets acknowledgements overtake the event queue by
+// it, and one it missed would wait behind the handler expecting it.
+func FuzzMaybeAck(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		maybe := MaybeAck(b)
+		p, err := NewDecoder(Limits{}).Decode(b)
+		if err == nil && (p.Type == protocol.Ack || p.Type == protocol.BinaryAck) && !maybe {
+			t.Fatalf("MaybeAck(%x) = false for an ACK", b)
+		}
+	})
+}
