@@ -23,6 +23,7 @@ var ErrUnsupported = fmt.Errorf("%w: %w", errors.ErrAdapter, errors.ErrUnsupport
 // name that is the id of a local socket selects that socket.
 type Memory struct {
 	local Local
+	watch roomWatcher // local, when it watches rooms
 
 	mu    sync.RWMutex
 	rooms map[string]map[string]Socket // room → members
@@ -33,8 +34,10 @@ var _ Adapter = (*Memory)(nil)
 
 // NewMemory returns the in-memory adapter of local.
 func NewMemory(local Local) *Memory {
+	w, _ := local.(roomWatcher)
 	return &Memory{
 		local: local,
+		watch: w,
 		rooms: make(map[string]map[string]Socket),
 		joins: make(map[string][]string),
 	}
@@ -62,6 +65,9 @@ func (m *Memory) Join(id string, rooms ...string) {
 		}
 		members[id] = s
 		m.joins[id] = append(m.joins[id], room)
+		if m.watch != nil {
+			m.watch.RoomJoined(room, id)
+		}
 	}
 }
 
@@ -93,6 +99,9 @@ func (m *Memory) LeaveAll(id string) {
 }
 
 func (m *Memory) removeLocked(id, room string) {
+	if m.watch != nil {
+		m.watch.RoomLeft(room, id)
+	}
 	members := m.rooms[room]
 	delete(members, id)
 	if len(members) == 0 {
@@ -234,3 +243,11 @@ func (m *Memory) ServerSideEmit(string, []json.RawMessage) error { return ErrUns
 
 // Close does nothing for the in-memory adapter.
 func (m *Memory) Close() error { return nil }
+
+// roomWatcher is a Local that wants to hear of room changes (the app's
+// observers: metrics, the admin UI). It is called with the adapter's lock
+// held and must not call back into the adapter.
+type roomWatcher interface {
+	RoomJoined(room, id string)
+	RoomLeft(room, id string)
+}

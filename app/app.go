@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/socketeer/socketeer/adapter"
+	"github.com/socketeer/socketeer/admin"
 	"github.com/socketeer/socketeer/debug"
 	"github.com/socketeer/socketeer/engine"
 	"github.com/socketeer/socketeer/errors"
@@ -19,6 +20,7 @@ import (
 	"github.com/socketeer/socketeer/internal/inproc"
 	"github.com/socketeer/socketeer/internal/nsrt"
 	"github.com/socketeer/socketeer/internal/trace"
+	"github.com/socketeer/socketeer/metrics"
 	"github.com/socketeer/socketeer/namespace"
 	"github.com/socketeer/socketeer/router"
 )
@@ -73,6 +75,12 @@ type Options struct {
 	// when set, overrides it. Default: the tracer when Debug is on, else
 	// log.Printf.
 	Logf func(format string, args ...any)
+	// Metrics, when set, counts sockets, events, handler times and more
+	// for Prometheus (see package metrics). Nil costs nothing.
+	Metrics *metrics.Metrics
+	// Admin, when set, serves the Socket.IO Admin UI's namespace (see
+	// package admin). Nil costs nothing.
+	Admin *admin.Server
 }
 
 // App is a Socket.IO server: it wires the Engine.IO transports, the router
@@ -82,6 +90,7 @@ type App struct {
 	tracer *trace.Tracer
 	engine *engine.Server
 	router *dispatch.Router
+	obs    nsrt.Observer // the metrics and the admin UI; nil when neither
 
 	mu       sync.Mutex
 	serving  bool
@@ -119,10 +128,12 @@ func New(o Options) *App {
 		Middleware:     o.Middleware,
 		Logf:           a.opts.Logf,
 		Parser:         o.Parser.dispatch(),
+		Observer:       a.observe(),
 	})
 	a.engine = engine.NewServer(o.Engine, func(s *engine.Session) engine.Receiver {
 		return a.router.Open(s)
 	})
+	a.attach()
 	return a
 }
 
@@ -155,7 +166,7 @@ func (a *App) Register(ns any, path ...string) error {
 		return fmt.Errorf("%w: namespace %q is registered twice", errors.ErrRegistration, p)
 	}
 	rt, err := nsrt.New(p, nsrt.Options{Adapter: a.opts.Adapter, AckTimeout: a.opts.AckTimeout,
-		Tracer: a.tracer, Logf: a.opts.Logf, ServerSide: table.ServerSide()})
+		Tracer: a.tracer, Logf: a.opts.Logf, ServerSide: table.ServerSide(), Observer: a.obs})
 	if err != nil {
 		return fmt.Errorf("%w: adapter for %q: %w", errors.ErrAdapter, p, err)
 	}
@@ -226,6 +237,7 @@ func (a *App) start() {
 func (a *App) Shutdown(ctx context.Context) error {
 	a.start()
 	err := a.engine.Shutdown(ctx)
+	a.detach()
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for _, rt := range a.runtimes {

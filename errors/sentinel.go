@@ -47,4 +47,14 @@ var (
 	// start, reach its backend, answer in time, or was closed. Adapters
 	// wrap it in their own, more precise errors.
 	ErrAdapter = New("socketeer: adapter failed")
+
+	// ErrConnectFailed reports a client that could not connect: the server
+	// was unreachable, failed the Engine.IO handshake, or refused the
+	// namespace (a refusal also carries the server's *ClientError), or the
+	// client gave up reconnecting.
+	ErrConnectFailed = New("socketeer: client could not connect")
+
+	// ErrBufferFull reports a client emit refused because the bounded
+	// buffer of emits waiting for the connection is full.
+	ErrBufferFull = New("socketeer: send buffer full")
 )

@@ -141,6 +141,7 @@ func (o Operator) EmitWithAck(ctx context.Context, event string, args ...any) ([
 	if err != nil {
 		// The sockets that did not answer forget the ack id.
 		o.rt.DropAcks(id)
+		o.rt.AckTimedOut()
 	}
 	return replies, err
 }

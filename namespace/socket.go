@@ -86,6 +86,7 @@ func (s *Socket) EmitWithAck(ctx context.Context, event string, args ...any) (Re
 		return Reply{Args: args}, nil
 	case <-ctx.Done():
 		c.DropAck(id)
+		rt.AckTimedOut()
 		return Reply{}, fmt.Errorf("%w: event %q: %w", errors.ErrAckTimeout, event, ctx.Err())
 	case <-c.Context().Done():
 		c.DropAck(id) // the disconnect may not have cleared the acks yet

@@ -103,5 +103,6 @@ func (a *redisAdapter) publish(ctx context.Context, batch []outgoing) {
 	}
 	if err != nil {
 		a.logf("publishing %d message(s): %v", len(batch), err)
+		a.failed("publish")
 	}
 }

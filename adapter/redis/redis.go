@@ -246,3 +246,11 @@ func (a *redisAdapter) Close() error {
 	})
 	return nil
 }
+
+// failed tells the app's observers (package metrics) that a publish or a
+// request failed, when the namespace's Local listens for that.
+func (a *redisAdapter) failed(kind string) {
+	if w, ok := a.local.(interface{ AdapterError(kind string) }); ok {
+		w.AdapterError(kind)
+	}
+}

@@ -82,6 +82,7 @@ func (a *redisAdapter) await(ctx context.Context, r *request) error {
 		}
 		return nil
 	case <-timer.C:
+		a.failed("timeout")
 		return fmt.Errorf("%w after %v", ErrTimeout, a.opts.RequestsTimeout)
 	case <-ctx.Done():
 		return fmt.Errorf("%w: %w", ErrTimeout, ctx.Err())

@@ -20,23 +20,49 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/socketeer/socketeer/admin"
 	"github.com/socketeer/socketeer/app"
+	"github.com/socketeer/socketeer/metrics"
 	"github.com/socketeer/socketeer/templates"
 )
 
-// newApp returns the Socket.IO app with the Chat namespace at "/".
-func newApp(logf func(string, ...any)) (*app.App, error) {
-	a := app.New(app.Options{Logf: logf})
-	if err := a.Register(&Chat{logf: logf}, "/"); err != nil {
-		return nil, err
+// newApp returns the Socket.IO app with the Chat namespace at "/", its
+// Prometheus metrics and, when ADMIN_USER and ADMIN_PASSWORD are set, the
+// Admin UI's namespace /admin in development mode with that login.
+func newApp(logf func(string, ...any)) (*app.App, *metrics.Metrics, error) {
+	m, err := metrics.New(prometheus.NewRegistry(), metrics.Options{})
+	if err != nil {
+		return nil, nil, err
 	}
-	return a, nil
+	o := app.Options{Logf: logf, Metrics: m}
+	if user, pass := os.Getenv("ADMIN_USER"), os.Getenv("ADMIN_PASSWORD"); user != "" && pass != "" {
+		hash, err := bcrypt.GenerateFromPassword([]byte(pass), bcrypt.DefaultCost)
+		if err != nil {
+			return nil, nil, err
+		}
+		auth, err := admin.Basic(user, string(hash))
+		if err != nil {
+			return nil, nil, err
+		}
+		if o.Admin, err = admin.New(admin.Options{Auth: auth, Mode: admin.Development}); err != nil {
+			return nil, nil, err
+		}
+	}
+	a := app.New(o)
+	if err := a.Register(&Chat{logf: logf}, "/"); err != nil {
+		return nil, nil, err
+	}
+	return a, m, nil
 }
 
-// routes serves the page at /, its files at /static/ and Socket.IO at
-// /socket.io/.
-func routes(a *app.App) http.Handler {
+// routes serves the page at /, its files at /static/, Socket.IO at
+// /socket.io/ and the metrics at /metrics.
+func routes(a *app.App, m *metrics.Metrics) http.Handler {
 	mux := http.NewServeMux()
+	mux.Handle("/metrics", m.Handler())
 	mux.Handle("/socket.io/", a)
 	mux.Handle("/static/", templates.Static())
 	mux.Handle("GET /{$}", templates.Page("chat.html", templates.Data{Title: "Socketeer chat", MaxLength: MaxText}))
@@ -46,12 +72,12 @@ func routes(a *app.App) http.Handler {
 // serve runs the chat on ln until ctx ends, then disconnects every client
 // and stops.
 func serve(ctx context.Context, ln net.Listener, logf func(string, ...any)) error {
-	a, err := newApp(logf)
+	a, m, err := newApp(logf)
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	return a.Serve(ctx, ln, routes(a))
+	return a.Serve(ctx, ln, routes(a, m))
 }
 
 func main() {

@@ -9,10 +9,13 @@ import (
 
 	"github.com/socketeer/socketeer/adapter"
 	"github.com/socketeer/socketeer/adapter/redis"
+	"github.com/socketeer/socketeer/admin"
 	"github.com/socketeer/socketeer/apptest"
+	"github.com/socketeer/socketeer/client"
 	"github.com/socketeer/socketeer/emitter"
 	"github.com/socketeer/socketeer/engine"
 	"github.com/socketeer/socketeer/errors"
+	"github.com/socketeer/socketeer/internal/eioclient"
 	"github.com/socketeer/socketeer/internal/msgpack"
 	"github.com/socketeer/socketeer/middleware"
 	"github.com/socketeer/socketeer/protocol"
@@ -28,16 +31,21 @@ var sentinels = map[string]error{
 	"adapter/redis.ErrClosed":           redis.ErrClosed,
 	"adapter/redis.ErrQueueFull":        redis.ErrQueueFull,
 	"apptest.ErrDisconnected":           apptest.ErrDisconnected,
+	"client.ErrBufferFull":              client.ErrBufferFull,
+	"client.ErrClosed":                  client.ErrClosed,
+	"client.ErrConnectRefused":          client.ErrConnectRefused,
+	"client.ErrDisconnected":            client.ErrDisconnected,
+	"client.ErrHandlerQueueFull":        client.ErrHandlerQueueFull,
+	"client.ErrReconnectFailed":         client.ErrReconnectFailed,
+	"internal/eioclient.ErrClosed":      eioclient.ErrClosed,
+	"internal/eioclient.ErrHandshake":   eioclient.ErrHandshake,
+	"internal/eioclient.ErrParse":       eioclient.ErrParse,
+	"internal/eioclient.ErrQueueFull":   eioclient.ErrQueueFull,
 	"emitter.ErrReservedEvent":          emitter.ErrReservedEvent,
 	"engine.ErrParse":                   engine.ErrParse,
 	"engine.ErrClosed":                  engine.ErrClosed,
 	"engine.ErrSlowConsumer":            engine.ErrSlowConsumer,
 	"middleware.ErrRateLimited":         middleware.ErrRateLimited,
-	"internal/msgpack.ErrMalformed":     msgpack.ErrMalformed,
-	"internal/msgpack.ErrTooDeep":       msgpack.ErrTooDeep,
-	"internal/msgpack.ErrInvalidJSON":   msgpack.ErrInvalidJSON,
-	"internal/msgpack.ErrNotEncodable":  msgpack.ErrNotEncodable,
-	"internal/msgpack.ErrInvalidPacket": msgpack.ErrInvalidPacket,
 	"protocol.ErrInvalidPacket":         protocol.ErrInvalidPacket,
 	"errors.ErrUnsupported":             errors.ErrUnsupported,
 	"errors.ErrUnknownNamespace":        errors.ErrUnknownNamespace,
@@ -52,12 +60,23 @@ var sentinels = map[string]error{
 	"errors.ErrEncode":                  errors.ErrEncode,
 	"errors.ErrRateLimited":             errors.ErrRateLimited,
 	"errors.ErrAdapter":                 errors.ErrAdapter,
+	"errors.ErrConnectFailed":           errors.ErrConnectFailed,
+	"errors.ErrBufferFull":              errors.ErrBufferFull,
+	"admin.ErrNoAuth":                   admin.ErrNoAuth,
+	"admin.ErrBadHash":                  admin.ErrBadHash,
+	"internal/msgpack.ErrMalformed":     msgpack.ErrMalformed,
+	"internal/msgpack.ErrTooDeep":       msgpack.ErrTooDeep,
+	"internal/msgpack.ErrInvalidJSON":   msgpack.ErrInvalidJSON,
+	"internal/msgpack.ErrNotEncodable":  msgpack.ErrNotEncodable,
+	"internal/msgpack.ErrInvalidPacket": msgpack.ErrInvalidPacket,
 }
 
 // errorTypes holds a value of every exported error type of the module
 // outside package errors, by "package.Type".
 var errorTypes = map[string]error{
-	"apptest.ConnectError": &apptest.ConnectError{Namespace: "/", Message: "no"},
+	"apptest.ConnectError":         &apptest.ConnectError{Namespace: "/", Message: "no"},
+	"client.ConnectError":          &client.ConnectError{Namespace: "/", Message: "no"},
+	"internal/eioclient.HTTPError": &eioclient.HTTPError{Status: 400, Body: "{}"},
 }
 
 // declaredSentinels returns the exported Err* variables the source

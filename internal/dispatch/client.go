@@ -34,7 +34,9 @@ type client struct {
 	deadline *time.Timer
 
 	// Read-ahead state of Intercept, which the session's reader calls.
-	attachmentsAhead int // binary messages still owed to a read-ahead packet
+	attachmentsAhead int               // binary messages still owed to a read-ahead packet
+	ackAttachments   int               // binary messages still owed to the BINARY_ACK being collected
+	ackDec           *protocol.Decoder // collects an intercepted BINARY_ACK (made when first needed)
 }
 
 var (
@@ -50,6 +52,9 @@ func (r *Router) Open(sess Session) engine.Receiver {
 	c := &client{r: r, sess: sess, dec: protocol.NewDecoder(r.opts.Limits), mp: newCodec(r.opts.Parser, r.opts.Limits)}
 	c.deadline = time.AfterFunc(r.opts.ConnectTimeout, c.connectTimeout)
 	r.opts.Tracer.Engine(sess.ID(), "open")
+	if o := r.opts.Observer; o != nil {
+		o.SessionOpened()
+	}
 	return c
 }
 
@@ -101,6 +106,9 @@ func (c *client) OnMessage(data []byte, binary bool) {
 		done bool
 		err  error
 	)
+	if o := c.r.opts.Observer; o != nil {
+		o.Bytes(true, len(data))
+	}
 	if c.mp != nil {
 		p, err = c.mp.decode(data, binary)
 		done = err == nil
@@ -237,6 +245,9 @@ func (c *client) connect(p *protocol.Packet) {
 	reply = append(append(reply, s.ID()...), `"}`...)
 	c.send(&protocol.Packet{Type: protocol.Connect, Namespace: p.Namespace, ID: protocol.NoID, Data: reply})
 	s.Accept()
+	if o := c.r.opts.Observer; o != nil {
+		o.Connected(s)
+	}
 }
 
 // send queues a packet the router itself writes (CONNECT replies, errors).
@@ -263,6 +274,9 @@ func (c *client) remove(s *nsrt.Socket, reason string) {
 	c.mu.Unlock()
 	s.Detach()
 	c.r.opts.Tracer.Disconnect(s.ID(), nsp, reason)
+	if o := c.r.opts.Observer; o != nil {
+		o.Disconnected(s, reason)
+	}
 	c.r.runDisconnect(c.r.namespaces[nsp], s, reason)
 }
 
@@ -304,6 +318,9 @@ func (c *client) OnClose(reason string) {
 	c.stopDeadlineLocked()
 	c.mu.Unlock()
 	c.r.opts.Tracer.Engine(c.sess.ID(), "close "+reason)
+	if o := c.r.opts.Observer; o != nil {
+		o.SessionClosed(reason)
+	}
 	for _, s := range all {
 		c.remove(s, reason)
 	}

@@ -30,7 +30,7 @@ func compileEvent(typeName, method, event string, fn reflect.Value) (*handler, e
 		h.call = call
 		return h, nil
 	}
-	sig, err := checkSignature(fn.Type(), true)
+	sig, err := checkSignature(fn.Type(), typeSocket, true)
 	if err != nil {
 		return nil, registrationErr(typeName+"."+method, fmt.Sprintf("has signature %s: %v", fn.Type(), err), allowedEvent)
 	}
@@ -40,6 +40,7 @@ func compileEvent(typeName, method, event string, fn reflect.Value) (*handler, e
 
 // signature is the checked shape of a handler method.
 type signature struct {
+	sock        reflect.Type   // the socket parameter's type, nil if none
 	ctx         bool           // first parameter is a context.Context
 	params      []reflect.Type // decoded args after the socket
 	validate    []bool         // params[i] carries validate tags
@@ -51,18 +52,22 @@ type signature struct {
 }
 
 // checkSignature checks a handler's parameters and, if ack is true, its
-// results. It returns what is wrong in words.
-func checkSignature(ft reflect.Type, ack bool) (*signature, error) {
-	sig := &signature{}
+// results. The first parameter after an optional context.Context must be
+// of type sock (the server's *namespace.Socket, the client's socket), or
+// there is none when sock is nil. It returns what is wrong in words.
+func checkSignature(ft reflect.Type, sock reflect.Type, ack bool) (*signature, error) {
+	sig := &signature{sock: sock}
 	in := 0
 	if ft.NumIn() > 0 && ft.In(0) == typeContext {
 		sig.ctx = true
 		in++
 	}
-	if ft.NumIn() <= in || ft.In(in) != typeSocket {
-		return nil, fmt.Errorf("the first parameter (after an optional context.Context) must be *namespace.Socket")
+	if sock != nil {
+		if ft.NumIn() <= in || ft.In(in) != sock {
+			return nil, fmt.Errorf("the first parameter (after an optional context.Context) must be %s", sock)
+		}
+		in++
 	}
-	in++
 	sig.variadic = ft.IsVariadic()
 	if sig.variadic {
 		last := ft.In(ft.NumIn() - 1)
@@ -76,7 +81,7 @@ func checkSignature(ft reflect.Type, ack bool) (*signature, error) {
 		if sig.variadic && i == ft.NumIn()-1 {
 			break
 		}
-		if err := decodable(pt); err != nil {
+		if err := decodable(pt, sock); err != nil {
 			return nil, fmt.Errorf("parameter %d (%s): %v", i+1, pt, err)
 		}
 		sig.params = append(sig.params, pt)
@@ -105,8 +110,8 @@ func checkSignature(ft reflect.Type, ack bool) (*signature, error) {
 }
 
 // decodable reports why values of t cannot be decoded from JSON.
-func decodable(t reflect.Type) error {
-	if t == typeSocket || t == typeContext {
+func decodable(t, sock reflect.Type) error {
+	if t == typeSocket || t == typeContext || (sock != nil && t == sock) {
 		return fmt.Errorf("only the first parameters may be the context and the socket")
 	}
 	switch t.Kind() {
@@ -117,7 +122,7 @@ func decodable(t reflect.Type) error {
 			return fmt.Errorf("interface parameters must be any")
 		}
 	case reflect.Pointer:
-		return decodable(t.Elem())
+		return decodable(t.Elem(), sock)
 	}
 	return nil
 }
@@ -154,21 +159,27 @@ func hasValidateTags(t reflect.Type, depth int) bool {
 // its parameter type, validate it, call the method and collect the ack.
 func (sig *signature) reflectCall(fn reflect.Value) func(context.Context, *namespace.Socket, *router.Event, router.Validator) (router.Result, error) {
 	return func(ctx context.Context, s *namespace.Socket, ev *router.Event, v router.Validator) (router.Result, error) {
-		in, err := sig.decodeArgs(ctx, s, ev, v)
-		if err != nil {
-			return router.Result{}, err
-		}
-		var out []reflect.Value
-		if sig.variadic {
-			out = fn.CallSlice(in)
-		} else {
-			out = fn.Call(in)
-		}
-		return sig.collect(out)
+		return sig.invoke(fn, ctx, reflect.ValueOf(s), ev, v)
 	}
 }
 
-func (sig *signature) decodeArgs(ctx context.Context, s *namespace.Socket, ev *router.Event, v router.Validator) ([]reflect.Value, error) {
+// invoke decodes and validates the args of ev, calls fn with ctx and the
+// socket sv (when the signature has them) and collects the ack.
+func (sig *signature) invoke(fn reflect.Value, ctx context.Context, sv reflect.Value, ev *router.Event, v router.Validator) (router.Result, error) {
+	in, err := sig.decodeArgs(ctx, sv, ev, v)
+	if err != nil {
+		return router.Result{}, err
+	}
+	var out []reflect.Value
+	if sig.variadic {
+		out = fn.CallSlice(in)
+	} else {
+		out = fn.Call(in)
+	}
+	return sig.collect(out)
+}
+
+func (sig *signature) decodeArgs(ctx context.Context, sv reflect.Value, ev *router.Event, v router.Validator) ([]reflect.Value, error) {
 	args := ev.Args
 	if len(args) < len(sig.params) || (!sig.variadic && len(args) > len(sig.params)) {
 		return nil, &errors.DecodeError{Event: ev.Name, Arg: -1,
@@ -178,7 +189,9 @@ func (sig *signature) decodeArgs(ctx context.Context, s *namespace.Socket, ev *r
 	if sig.ctx {
 		in = append(in, reflect.ValueOf(&ctx).Elem())
 	}
-	in = append(in, reflect.ValueOf(s))
+	if sig.sock != nil {
+		in = append(in, sv)
+	}
 	for i, pt := range sig.params {
 		pv := reflect.New(pt)
 		if err := router.DecodeArg(args[i], ev.Attachments, pv.Interface()); err != nil {

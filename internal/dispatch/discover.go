@@ -67,15 +67,44 @@ func (t *Table) Events() []string {
 // each naming Type.Method, what was found and what is allowed; every one
 // wraps errors.ErrRegistration.
 func Compile(v any) (*Table, error) {
+	t := &Table{events: make(map[string]*handler)}
+	if rt := reflect.TypeOf(v); rt != nil && rt.Kind() == reflect.Pointer {
+		t.typeName = rt.Elem().Name()
+	}
+	err := Walk(v, typeBase, t.special, func(typeName, method, event string, fn reflect.Value) error {
+		h, err := compileEvent(typeName, method, event, fn)
+		if err == nil {
+			t.events[event] = h
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Walk finds the handler methods of v, a pointer to a struct: the
+// methods named On followed by an upper case letter, except those
+// promoted from base (nil for none). It calls special for each; when
+// special does not take the method, the method handles the event its
+// name gives (router.EventName, or v's EventNames), and Walk calls event
+// with it, after checking that the name is not reserved by Socket.IO and
+// that no other method handles it. The server (Compile) and the client
+// discover handlers with it, so that both follow the same rules. Walk
+// returns all problems at once, each wrapping errors.ErrRegistration.
+func Walk(v any, base reflect.Type,
+	special func(typeName, method string, fn reflect.Value) (bool, error),
+	event func(typeName, method, event string, fn reflect.Value) error) error {
 	rv := reflect.ValueOf(v)
 	if !rv.IsValid() {
-		return nil, fmt.Errorf("%w: nil namespace", errors.ErrRegistration)
+		return fmt.Errorf("%w: nil namespace", errors.ErrRegistration)
 	}
 	rt := rv.Type()
 	if rt.Kind() != reflect.Pointer || rt.Elem().Kind() != reflect.Struct {
-		return nil, registrationErr(rt.String(), "is not a pointer to a struct", pointerHint(rt))
+		return registrationErr(rt.String(), "is not a pointer to a struct", pointerHint(rt))
 	}
-	t := &Table{typeName: rt.Elem().Name(), events: make(map[string]*handler)}
+	typeName := rt.Elem().Name()
 	names := map[string]string{}
 	if n, ok := v.(router.EventNamer); ok {
 		names = n.EventNames()
@@ -84,23 +113,27 @@ func Compile(v any) (*Table, error) {
 	seen := map[string]string{} // event → method
 	for i := range rt.NumMethod() {
 		m := rt.Method(i)
-		if !isHandlerName(m.Name) || promoted(m.Name) {
+		if !isHandlerName(m.Name) || promoted(base, m.Name) {
 			continue
 		}
-		if err := t.add(rv.Method(i), m, names, seen); err != nil {
+		if taken, err := special(typeName, m.Name, rv.Method(i)); taken || err != nil {
 			problems = append(problems, err)
+			continue
 		}
+		name, err := checkEvent(typeName, m.Name, names, seen)
+		if err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		problems = append(problems, event(typeName, m.Name, name, rv.Method(i)))
 	}
 	for method := range names {
 		if _, ok := rt.MethodByName(method); !ok {
 			problems = append(problems, fmt.Errorf("%w: %s.EventNames maps %q, which is not a method of %s",
-				errors.ErrRegistration, t.typeName, method, rt))
+				errors.ErrRegistration, typeName, method, rt))
 		}
 	}
-	if err := errors.Join(problems...); err != nil {
-		return nil, err
-	}
-	return t, nil
+	return errors.Join(problems...)
 }
 
 // pointerHint explains how to pass a struct whose methods sit on its
@@ -128,44 +161,48 @@ func isHandlerName(name string) bool {
 }
 
 // promoted reports whether a method comes from the embedded base type.
-func promoted(name string) bool {
-	_, ok := typeBase.MethodByName(name)
+func promoted(base reflect.Type, name string) bool {
+	if base == nil {
+		return false
+	}
+	_, ok := base.MethodByName(name)
 	return ok
 }
 
-// add checks one handler method and records it in the table.
-func (t *Table) add(fn reflect.Value, m reflect.Method, names map[string]string, seen map[string]string) error {
-	switch m.Name {
+// special compiles the reserved methods of a namespace struct; it does
+// not take the others, which handle events.
+func (t *Table) special(_, method string, fn reflect.Value) (bool, error) {
+	var err error
+	switch method {
 	case methodConnect:
-		h, err := compileConnect(t.typeName, m.Name, fn)
-		t.connect = h
-		return err
+		t.connect, err = compileConnect(t.typeName, method, fn)
 	case methodDisconnect:
-		return t.compileDisconnect(m.Name, fn)
+		err = t.compileDisconnect(method, fn)
 	case methodError:
-		return t.compileError(m.Name, fn)
+		err = t.compileError(method, fn)
 	case methodAny:
-		h, err := compileCatchAll(t.typeName, m.Name, fn)
-		t.catchAll = h
-		return err
+		t.catchAll, err = compileCatchAll(t.typeName, method, fn)
 	case methodServerSide:
-		return t.compileServerSide(m.Name, fn)
+		err = t.compileServerSide(method, fn)
+	default:
+		return false, nil
 	}
-	event := router.EventName(m.Name)
-	if mapped, ok := names[m.Name]; ok {
+	return true, err
+}
+
+// checkEvent returns the event a method handles, after checking that it
+// is not reserved nor handled by another method; it records it in seen.
+func checkEvent(typeName, method string, names, seen map[string]string) (string, error) {
+	event := router.EventName(method)
+	if mapped, ok := names[method]; ok {
 		event = mapped
 	}
 	if protocol.ReservedEvent(event) {
-		return registrationErr(t.typeName+"."+m.Name, fmt.Sprintf("handles %q", event), "that event name is reserved by Socket.IO; map the method to another name with EventNames")
+		return "", registrationErr(typeName+"."+method, fmt.Sprintf("handles %q", event), "that event name is reserved by Socket.IO; map the method to another name with EventNames")
 	}
 	if other, dup := seen[event]; dup {
-		return fmt.Errorf("%w: %s.%s and %s.%s both handle event %q", errors.ErrRegistration, t.typeName, other, t.typeName, m.Name, event)
+		return "", fmt.Errorf("%w: %s.%s and %s.%s both handle event %q", errors.ErrRegistration, typeName, other, typeName, method, event)
 	}
-	seen[event] = m.Name
-	h, err := compileEvent(t.typeName, m.Name, event, fn)
-	if err != nil {
-		return err
-	}
-	t.events[event] = h
-	return nil
+	seen[event] = method
+	return event, nil
 }

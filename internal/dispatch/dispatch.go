@@ -21,6 +21,9 @@ import (
 // handle.
 func (c *client) event(s *nsrt.Socket, p *protocol.Packet, name string, args []json.RawMessage) {
 	rt := c.r.namespaces[p.Namespace]
+	if o := c.r.opts.Observer; o != nil {
+		o.Received(s, name, args)
+	}
 	ev := router.Event{Namespace: p.Namespace, Name: name, Args: args, Attachments: p.Attachments, AckID: p.ID}
 	res, err := rt.event(s.Context(), pub(s), &ev)
 	if errors.Is(err, errNoHandler) {
@@ -75,6 +78,10 @@ func (r *Router) call(ctx context.Context, h *handler, s *namespace.Socket, ev *
 		start = time.Now()
 		defer tr.Watch(s.ID(), ev.Namespace, ev.Name, h.name)()
 	}
+	obs := r.opts.Observer
+	if obs != nil && tr == nil {
+		start = time.Now()
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			stack := debug.Stack()
@@ -83,6 +90,9 @@ func (r *Router) call(ctx context.Context, h *handler, s *namespace.Socket, ev *
 		}
 		if tr != nil {
 			tr.Handler(s.ID(), ev.Namespace, ev.Name, h.name, time.Since(start), err)
+		}
+		if obs != nil {
+			obs.Handled(ev.Namespace, ev.Name, time.Since(start), err)
 		}
 	}()
 	return h.call(ctx, s, ev, r.opts.Validator)

@@ -50,6 +50,8 @@ type Options struct {
 	Parser Parser
 	// Logf logs errors no handler took (default: nothing).
 	Logf func(format string, args ...any)
+	// Observer, when set, sees sessions, sockets, events and handlers.
+	Observer nsrt.Observer
 }
 
 // Router dispatches the packets of client connections to namespace

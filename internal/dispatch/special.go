@@ -16,7 +16,7 @@ const allowedConnect = "allowed: func([ctx context.Context,] s *namespace.Socket
 // typed parameter, and a returned error refuses the connection.
 func compileConnect(typeName, method string, fn reflect.Value) (*handler, error) {
 	ft := fn.Type()
-	sig, err := checkSignature(ft, false)
+	sig, err := checkSignature(ft, typeSocket, false)
 	if err == nil && (len(sig.params) > 1 || sig.variadic) {
 		err = fmt.Errorf("it takes at most one parameter (the auth payload) after the socket")
 	}
@@ -92,7 +92,7 @@ const allowedAny = "allowed: func([ctx context.Context,] s *namespace.Socket, ev
 // compileCatchAll checks OnAny, which receives the events no method claims.
 func compileCatchAll(typeName, method string, fn reflect.Value) (*handler, error) {
 	ft := fn.Type()
-	sig, err := checkSignature(ft, true)
+	sig, err := checkSignature(ft, typeSocket, true)
 	if err == nil && (len(sig.params) != 2 || sig.params[0] != typeString || sig.params[1] != typeRawSlice || sig.variadic) {
 		err = fmt.Errorf("it must take the event name and the raw args")
 	}

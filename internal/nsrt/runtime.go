@@ -21,6 +21,7 @@ type Runtime struct {
 	ackTimeout time.Duration
 	ackIDs     atomic.Int64
 	serverSide func(event string, args []json.RawMessage)
+	observer   Observer
 
 	mu      sync.RWMutex
 	sockets map[string]*Socket
@@ -39,6 +40,8 @@ type Options struct {
 	// ServerSide receives the events other nodes send with ServerSideEmit;
 	// nil drops them.
 	ServerSide func(event string, args []json.RawMessage)
+	// Observer, when set, sees the namespace's sockets, events and rooms.
+	Observer Observer
 }
 
 // New returns the runtime of namespace name.
@@ -50,7 +53,7 @@ func New(name string, o Options) (*Runtime, error) {
 		o.AckTimeout = 10 * time.Second
 	}
 	rt := &Runtime{name: name, tracer: o.Tracer, logf: o.Logf, ackTimeout: o.AckTimeout,
-		serverSide: o.ServerSide, sockets: make(map[string]*Socket)}
+		serverSide: o.ServerSide, observer: o.Observer, sockets: make(map[string]*Socket)}
 	a, err := o.Adapter((*localView)(rt))
 	if err != nil {
 		return nil, err

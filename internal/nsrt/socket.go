@@ -206,6 +206,9 @@ func (s *Socket) deliver(e *adapter.Encoded, volatile bool) error {
 // write queues an encoded packet on the connection. The frames are shared
 // by every recipient of a broadcast, so this allocates nothing.
 func (s *Socket) write(e *adapter.Encoded, volatile bool) error {
+	if o := s.rt.observer; o != nil {
+		observeBytes(o, e)
+	}
 	frames, err := s.conn.Frames(e)
 	if err != nil {
 		return err

@@ -8,6 +8,9 @@ import (
 // Trace reports an outgoing packet to the tracer, if one is on.
 // recipients < 0 marks a broadcast.
 func (rt *Runtime) Trace(p *protocol.Packet, sid, eid string, recipients int) {
+	if rt.observer != nil {
+		rt.observeOut(p, sid, recipients)
+	}
 	tr := rt.tracer
 	if tr == nil {
 		return

@@ -1,0 +1,64 @@
+package client
+
+import (
+	"github.com/socketeer/socketeer/internal/eioclient"
+	"github.com/socketeer/socketeer/protocol"
+)
+
+// parser is the wire form of Socket.IO packets, socket.io-client's parser
+// option. Every packet the client handles is in the JSON parser's form, a
+// *protocol.Packet whose Data is JSON text with binary values as
+// placeholders into Attachments; a parser only turns it into the
+// Engine.IO messages that carry it, and back. Sockets encode through
+// Manager.parser and each connection decodes with its own decoder, so the
+// rest of the client, the handlers and their typed decoding never learn
+// which parser a connection speaks.
+//
+// jsonParser (socket.io-parser) is the only one today. The msgpack parser
+// plugs in here as a second implementation: encode with
+// msgpack.AppendPacket into one binary message, decode each binary
+// message whole with a msgpack.Decoder (a text message is a parse error),
+// selected by an Options field as app.Options.Parser selects it on the
+// server.
+type parser interface {
+	// encode returns the messages that carry p.
+	encode(p *protocol.Packet) ([]eioclient.Packet, error)
+	// newDecoder returns the decoder of one connection, used by its
+	// reader goroutine only.
+	newDecoder() packetDecoder
+}
+
+// packetDecoder decodes the messages of one connection into packets.
+type packetDecoder interface {
+	// decode takes one Engine.IO message; done is false while a packet
+	// waits for more messages (binary attachments).
+	decode(data []byte, binary bool) (p *protocol.Packet, done bool, err error)
+}
+
+// jsonParser is socket.io-parser's form: a text message per packet, and a
+// binary message per attachment after it.
+type jsonParser struct{}
+
+var _ parser = jsonParser{}
+
+func (jsonParser) encode(p *protocol.Packet) ([]eioclient.Packet, error) {
+	out := make([]eioclient.Packet, 0, 1+len(p.Attachments))
+	out = append(out, eioclient.Packet{Type: eioclient.Message, Data: protocol.AppendPacket(nil, p)})
+	for _, a := range p.Attachments {
+		out = append(out, eioclient.Packet{Type: eioclient.Message, Data: a, Binary: true})
+	}
+	return out, nil
+}
+
+func (jsonParser) newDecoder() packetDecoder {
+	return jsonDecoder{protocol.NewDecoder(protocol.Limits{})}
+}
+
+type jsonDecoder struct{ d *protocol.Decoder }
+
+func (j jsonDecoder) decode(data []byte, binary bool) (*protocol.Packet, bool, error) {
+	if binary {
+		return j.d.DecodeBinary(data)
+	}
+	return j.d.DecodeText(data)
+}
