@@ -1,6 +1,8 @@
 package adapter
 
 import (
+	"sync/atomic"
+
 	"github.com/socketeer/socketeer/engine"
 	"github.com/socketeer/socketeer/protocol"
 )
@@ -14,12 +16,23 @@ type Encoded struct {
 	// Attachments are the binary attachments that follow Text.
 	Attachments [][]byte
 
-	frames []engine.Packet // built by Encode, shared read-only
+	frames []engine.Packet         // built by Encode, shared read-only
+	packet protocol.Packet         // a copy of what Encode encoded, for FramesAs
+	made   bool                    // made by Encode: packet is set
+	alt    atomic.Pointer[altForm] // FramesAs's first form, built lazily
 }
 
-// Encode encodes p for delivery.
+// altForm is the packet's frames in the wire form of another parser.
+type altForm struct {
+	key    string
+	frames []engine.Packet
+}
+
+// Encode encodes p for delivery. The Encoded keeps a copy of p (not p
+// itself, which may then live on the caller's stack) for FramesAs: the
+// data and attachments p refers to must not be modified afterwards.
 func Encode(p *protocol.Packet) *Encoded {
-	e := &Encoded{Text: protocol.AppendPacket(nil, p), Attachments: p.Attachments}
+	e := &Encoded{Text: protocol.AppendPacket(nil, p), Attachments: p.Attachments, packet: *p, made: true}
 	e.frames = e.buildFrames()
 	return e
 }
@@ -42,4 +55,46 @@ func (e *Encoded) buildFrames() []engine.Packet {
 		frames = append(frames, engine.Packet{Type: engine.Message, Data: a, Binary: true})
 	}
 	return frames
+}
+
+// FramesAs returns the packet's Engine.IO messages in the wire form of
+// another parser (such as msgpack), which the adapter does not know:
+// build makes them from the packet in its parser-neutral form (the JSON
+// parser's, with placeholders and attachments). The frames of the first
+// key asked for are built once and shared by every recipient, like
+// Frames, so a broadcast is encoded once per parser; the JSON form stays
+// eager and costs nothing more. Errors of build are returned as they are.
+func (e *Encoded) FramesAs(key string, build func(*protocol.Packet) ([]engine.Packet, error)) ([]engine.Packet, error) {
+	if a := e.alt.Load(); a != nil && a.key == key {
+		return a.frames, nil
+	}
+	p := &e.packet
+	if !e.made {
+		var err error
+		if p, err = e.decode(); err != nil {
+			return nil, err
+		}
+	}
+	frames, err := build(p)
+	if err != nil {
+		return nil, err
+	}
+	e.alt.CompareAndSwap(nil, &altForm{key: key, frames: frames})
+	return frames, nil
+}
+
+// decode returns the packet of an Encoded not made by Encode.
+func (e *Encoded) decode() (*protocol.Packet, error) {
+	d := protocol.NewDecoder(protocol.Limits{})
+	p, done, err := d.DecodeText(e.Text)
+	for _, a := range e.Attachments {
+		if err != nil || done {
+			break
+		}
+		p, done, err = d.DecodeBinary(a)
+	}
+	if err == nil && !done {
+		err = protocol.ErrInvalidPacket
+	}
+	return p, err
 }

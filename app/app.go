@@ -61,6 +61,13 @@ type Options struct {
 	Debug bool
 	// DebugOptions configures the tracer (output, JSON, truncation).
 	DebugOptions debug.Options
+	// Parser is the wire form of Socket.IO packets, Node's parser option
+	// and Flask-SocketIO's serializer: ParserJSON (the zero value, the
+	// default parser of every client) or ParserMsgpack (the clients'
+	// msgpack parser, such as socket.io-msgpack-parser). Every client of
+	// the app must use the same one; handlers, acks, broadcasts and
+	// adapters work alike with both.
+	Parser Parser
 	// Logf is the app's one log sink, for errors that no handler or caller
 	// sees: errors no error handler took, connections closed for protocol
 	// violations, adapter failures (such as a failed Redis publish). It
@@ -124,6 +131,7 @@ func New(o Options) *App {
 		OnError:         o.OnError,
 		Middleware:      o.Middleware,
 		Logf:            a.opts.Logf,
+		Parser:          o.Parser.dispatch(),
 		Observer:        a.observe(),
 		SkipMiddlewares: o.Recovery != nil && o.Recovery.SkipMiddlewares,
 	})
@@ -254,6 +262,10 @@ func init() {
 		}
 		a.start()
 		return a.router.Open(sess), true
+	}
+	inproc.Msgpack = func(h http.Handler) bool {
+		a, ok := h.(*App)
+		return ok && a.opts.Parser == ParserMsgpack
 	}
 	inproc.Sessions = func(h http.Handler) int {
 		if a, ok := h.(*App); ok {

@@ -84,8 +84,10 @@ func ack(t *testing.T, c *apptest.Client, event string, args ...any) string {
 	return string(b)
 }
 
-func TestDispatchTypedArgs(t *testing.T) {
-	a := newApp(t, &lab{}, "/lab", app.Options{})
+func TestDispatchTypedArgs(t *testing.T) { forParsers(t, testDispatchTypedArgs) }
+
+func testDispatchTypedArgs(t *testing.T, parser app.Parser) {
+	a := newApp(t, &lab{}, "/lab", app.Options{Parser: parser})
 	c := apptest.Connect(t, a, "/lab", nil)
 	tests := []struct {
 		event string
@@ -144,9 +146,11 @@ func (r *recorder) last(t *testing.T) (string, error) {
 	return r.events[len(r.events)-1], r.errs[len(r.errs)-1]
 }
 
-func TestDispatchDecodeErrors(t *testing.T) {
+func TestDispatchDecodeErrors(t *testing.T) { forParsers(t, testDispatchDecodeErrors) }
+
+func testDispatchDecodeErrors(t *testing.T, parser app.Parser) {
 	rec := &recorder{}
-	a := newApp(t, &lab{}, "/lab", app.Options{OnError: rec.handle})
+	a := newApp(t, &lab{}, "/lab", app.Options{Parser: parser, OnError: rec.handle})
 	c := apptest.Connect(t, a, "/lab", nil)
 	tests := []struct {
 		name  string
@@ -188,9 +192,11 @@ func TestDispatchDecodeErrors(t *testing.T) {
 	}
 }
 
-func TestDispatchValidation(t *testing.T) {
+func TestDispatchValidation(t *testing.T) { forParsers(t, testDispatchValidation) }
+
+func testDispatchValidation(t *testing.T, parser app.Parser) {
 	rec := &recorder{}
-	a := newApp(t, &lab{}, "/lab", app.Options{OnError: rec.handle})
+	a := newApp(t, &lab{}, "/lab", app.Options{Parser: parser, OnError: rec.handle})
 	c := apptest.Connect(t, a, "/lab", nil)
 	got := ack(t, c, "struct", map[string]any{"text": "far too long"})
 	want := `[{"error":{"code":"validation","fields":[{"field":"room","rule":"required"},` +
@@ -210,8 +216,10 @@ func TestDispatchValidation(t *testing.T) {
 	}
 }
 
-func TestDispatchResultsAndErrors(t *testing.T) {
-	a := newApp(t, &lab{}, "/lab", app.Options{})
+func TestDispatchResultsAndErrors(t *testing.T) { forParsers(t, testDispatchResultsAndErrors) }
+
+func testDispatchResultsAndErrors(t *testing.T, parser app.Parser) {
+	a := newApp(t, &lab{}, "/lab", app.Options{Parser: parser})
 	c := apptest.Connect(t, a, "/lab", nil)
 	tests := []struct{ event, want string }{
 		{"fail", `[{"error":{"code":"client","data":{"k":1},"message":"nope"}}]`},

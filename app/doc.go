@@ -25,12 +25,13 @@
 // One rule, the same in every package: configuration is an options struct,
 // read once where the thing is made, whose zero fields mean their
 // defaults. New reads Options (middleware, the error handler, the tracer,
-// the log sink, timeouts, the adapter, the validator, connection state
-// recovery) and nothing changes them afterwards: there are no setters. What belongs to one namespace is
-// declared on its struct, next to its handlers: Path() for its path,
-// Middleware() for its own middleware, OnError for its error handler,
-// EventNames() for event names. Register is the one call that adds to an
-// App; after the first client connected it fails with errors.ErrServing.
+// the log sink, timeouts, the adapter, the validator, the parser,
+// connection state recovery) and nothing changes them afterwards: there
+// are no setters. What belongs to one namespace is declared on its struct,
+// next to its handlers: Path() for its path, Middleware() for its own
+// middleware, OnError for its error handler, EventNames() for event names.
+// Register is the one call that adds to an App; after the first client
+// connected it fails with errors.ErrServing.
 //
 // # Logging
 //

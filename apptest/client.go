@@ -16,6 +16,7 @@ import (
 	"github.com/socketeer/socketeer/errors"
 	"github.com/socketeer/socketeer/internal/inproc"
 	"github.com/socketeer/socketeer/internal/memsession"
+	"github.com/socketeer/socketeer/internal/msgpack"
 	"github.com/socketeer/socketeer/namespace"
 	"github.com/socketeer/socketeer/protocol"
 )
@@ -99,6 +100,8 @@ type Client struct {
 	cfg  Options
 	sess *memsession.Session
 	recv engine.Receiver
+	// msgpack: the app speaks the msgpack parser, and so does the client.
+	msgpack bool
 
 	in      sync.Mutex // one OnMessage at a time, as the engine guarantees
 	replies sync.WaitGroup
@@ -146,7 +149,8 @@ func NewClient(a *app.App, nsp string, o *Options) (*Client, error) {
 			req.Header.Add(k, v)
 		}
 	}
-	c.sess = memsession.New(memsession.Options{Request: req, OnPacket: c.receive, OnInvalid: c.fail,
+	c.msgpack = inproc.Msgpack(a)
+	c.sess = memsession.New(memsession.Options{Request: req, OnPacket: c.receive, OnInvalid: c.fail, Msgpack: c.msgpack,
 		OnClose: func() { c.closeSession(engine.ReasonForcedServerSide) }})
 	recv, ok := inproc.Open(a, c.sess)
 	if !ok {
@@ -356,6 +360,9 @@ func (c *Client) notifyLocked() {
 
 // write hands a packet to the server, with its attachments.
 func (c *Client) write(p *protocol.Packet) error {
+	if c.msgpack {
+		return c.writeMsgpack(p)
+	}
 	text := protocol.AppendPacket(nil, p)
 	// Acks overtake the event queue, as on a real connection: a handler
 	// may be waiting for this one (EmitWithAck to its own socket).
@@ -480,4 +487,23 @@ func inline(p *protocol.Packet) (json.RawMessage, error) {
 		return p.Data, nil
 	}
 	return protocol.InlineAttachments(p.Data, p.Attachments)
+}
+
+// writeMsgpack hands a packet to a server of the msgpack parser: one
+// binary message.
+func (c *Client) writeMsgpack(p *protocol.Packet) error {
+	frame, err := msgpack.AppendPacket(nil, p)
+	if err != nil {
+		return fmt.Errorf("%w: apptest: %w", errors.ErrEncode, err)
+	}
+	if ic, ok := c.recv.(engine.Interceptor); ok && p.Type == protocol.Ack && !c.sess.Closed() && ic.Intercept(frame, true) {
+		return nil
+	}
+	c.in.Lock()
+	defer c.in.Unlock()
+	if c.sess.Closed() {
+		return fmt.Errorf("%w: connection closed", ErrDisconnected)
+	}
+	c.recv.OnMessage(frame, true)
+	return nil
 }

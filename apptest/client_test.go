@@ -49,10 +49,12 @@ func (p *probe) OnLater(s *namespace.Socket) {
 	time.AfterFunc(20*time.Millisecond, func() { s.Emit("later", true) })
 }
 
-func TestClient(t *testing.T) {
+func TestClient(t *testing.T) { forParsers(t, testClient) }
+
+func testClient(t *testing.T, parser app.Parser) {
 	p := &probe{answers: make(chan []json.RawMessage, 1)}
 	var sawBinary bool
-	a := app.New(app.Options{Middleware: []router.Middleware{func(next router.Handler) router.Handler {
+	a := app.New(app.Options{Parser: parser, Middleware: []router.Middleware{func(next router.Handler) router.Handler {
 		return func(ctx context.Context, s *namespace.Socket, e *router.Event) (router.Result, error) {
 			if e.Name == "upload" {
 				sawBinary = len(e.Attachments) == 1
@@ -141,8 +143,10 @@ func (a *askSelf) OnAsk(ctx context.Context, s *namespace.Socket) (string, error
 	return answer, err
 }
 
-func TestAckAwaitedInsideHandler(t *testing.T) {
-	a := app.New(app.Options{})
+func TestAckAwaitedInsideHandler(t *testing.T) { forParsers(t, testAckAwaitedInsideHandler) }
+
+func testAckAwaitedInsideHandler(t *testing.T, parser app.Parser) {
+	a := app.New(app.Options{Parser: parser})
 	if err := a.Register(&askSelf{}); err != nil {
 		t.Fatal(err)
 	}
@@ -166,5 +170,16 @@ func TestAckAwaitedInsideHandler(t *testing.T) {
 	}
 	if d := time.Since(start); d > time.Second {
 		t.Fatalf("the ack took %v: it waited for a timeout", d)
+	}
+}
+
+// forParsers runs test once with each parser, as subtests named after it:
+// a client speaks its app's parser.
+func forParsers(t *testing.T, test func(*testing.T, app.Parser)) {
+	for _, p := range []struct {
+		name   string
+		parser app.Parser
+	}{{"json", app.ParserJSON}, {"msgpack", app.ParserMsgpack}} {
+		t.Run(p.name, func(t *testing.T) { test(t, p.parser) })
 	}
 }

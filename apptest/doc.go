@@ -21,6 +21,11 @@
 // as binary attachments, and binary the server sends is inlined in the
 // received args as base64 strings, which decode into []byte.
 //
+// A client speaks its app's parser (app.Options.Parser): with
+// app.ParserMsgpack every packet travels both ways as one MessagePack
+// message, binary values inline, exactly as a real msgpack client sends
+// them; what tests see (Received, Reply) is the same with both parsers.
+//
 // The server's events that ask for an acknowledgement are answered by
 // Options.OnAck, from another goroutine as a real client would. Disconnect leaves the namespace ("client namespace
 // disconnect" on the server); Close drops the connection ("transport

@@ -78,7 +78,10 @@ func (s *Socket) emit(volatile bool, ackID int64, event string, args []any) erro
 	if err != nil {
 		return fmt.Errorf("socketeer: encoding event %q: %w", event, err)
 	}
-	packets := s.encode(protocol.Event, ackID, data, atts)
+	packets, err := s.encode(protocol.Event, ackID, data, atts)
+	if err != nil {
+		return fmt.Errorf("socketeer: encoding event %q: %w", event, err)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.connected {
@@ -107,11 +110,10 @@ func (s *Socket) emit(volatile bool, ackID int64, event string, args []any) erro
 // encode returns the Engine.IO messages of an EVENT (t) or ACK payload:
 // the text packet, as the binary type when there are attachments, then
 // each attachment.
-func (s *Socket) encode(t protocol.PacketType, id int64, data []byte, atts [][]byte) []eioclient.Packet {
+func (s *Socket) encode(t protocol.PacketType, id int64, data []byte, atts [][]byte) ([]eioclient.Packet, error) {
 	if len(atts) > 0 {
 		t += protocol.BinaryEvent - protocol.Event // Event→BinaryEvent, Ack→BinaryAck
 	}
 	p := protocol.Packet{Type: t, Namespace: s.nsp, ID: id, Data: data, Attachments: atts}
-	out, _ := s.m.parser.encode(&p) // the JSON parser does not fail
-	return out
+	return s.m.parser.encode(&p) // only msgpack fails, on nesting deeper than its limit
 }

@@ -46,7 +46,7 @@ func NewManager(rawURL string, o Options) (*Manager, error) {
 	}
 	o = o.withDefaults()
 	u.Path, u.RawPath, u.Fragment = o.Path, "", ""
-	m := &Manager{opts: o, endpoint: u.String(), parser: jsonParser{}, g: newGroup(), sockets: map[string]*Socket{}}
+	m := &Manager{opts: o, endpoint: u.String(), parser: newParser(o.Parser), g: newGroup(), sockets: map[string]*Socket{}}
 	m.ctx, m.cancel = context.WithCancel(context.Background())
 	return m, nil
 }

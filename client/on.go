@@ -154,7 +154,11 @@ func (s *Socket) sendAck(conn *eioclient.Conn, id int64, event string, vals []an
 		s.report(event, fmt.Errorf("socketeer: encoding the ack of %q: %w", event, err))
 		return
 	}
-	packets := s.encode(protocol.Ack, id, data, atts)
+	packets, err := s.encode(protocol.Ack, id, data, atts)
+	if err != nil {
+		s.report(event, fmt.Errorf("socketeer: encoding the ack of %q: %w", event, err))
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.connected && s.sentOn == conn {

@@ -33,6 +33,11 @@ type Options struct {
 	Transports []Transport
 	// Header is sent with every HTTP request and the websocket handshake.
 	Header http.Header
+	// Parser is the wire form of packets, socket.io-client's parser
+	// option: ParserJSON (the default) or ParserMsgpack, which must match
+	// the server's (app.Options.Parser, socket.io-msgpack-parser in Node,
+	// serializer="msgpack" in python-socketio).
+	Parser Parser
 	// Query is added to the query of every request.
 	Query url.Values
 	// TLSConfig is used for https and wss URLs; nil means the defaults.

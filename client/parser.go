@@ -1,9 +1,37 @@
 package client
 
 import (
+	"fmt"
+
+	"github.com/socketeer/socketeer/errors"
 	"github.com/socketeer/socketeer/internal/eioclient"
+	"github.com/socketeer/socketeer/internal/msgpack"
 	"github.com/socketeer/socketeer/protocol"
 )
+
+// Parser selects the wire form of a Manager's packets (Options.Parser):
+// it must be the server's.
+type Parser uint8
+
+const (
+	// ParserJSON is socket.io-parser's form, the default.
+	ParserJSON Parser = iota
+	// ParserMsgpack is socket.io-msgpack-parser's form: every packet, in
+	// both directions, is one binary message holding one MessagePack map.
+	ParserMsgpack
+)
+
+// newParser returns the parser p names; an unknown value panics, as in
+// app.New.
+func newParser(p Parser) parser {
+	switch p {
+	case ParserJSON:
+		return jsonParser{}
+	case ParserMsgpack:
+		return msgpackParser{}
+	}
+	panic(fmt.Sprintf("socketeer: client.Options.Parser: unknown parser %d", p))
+}
 
 // parser is the wire form of Socket.IO packets, socket.io-client's parser
 // option. Every packet the client handles is in the JSON parser's form, a
@@ -14,12 +42,9 @@ import (
 // rest of the client, the handlers and their typed decoding never learn
 // which parser a connection speaks.
 //
-// jsonParser (socket.io-parser) is the only one today. The msgpack parser
-// plugs in here as a second implementation: encode with
-// msgpack.AppendPacket into one binary message, decode each binary
-// message whole with a msgpack.Decoder (a text message is a parse error),
-// selected by an Options field as app.Options.Parser selects it on the
-// server.
+// jsonParser (socket.io-parser) is the default; msgpackParser
+// (socket.io-msgpack-parser) is selected by Options.Parser, as
+// app.Options.Parser selects it on the server.
 type parser interface {
 	// encode returns the messages that carry p.
 	encode(p *protocol.Packet) ([]eioclient.Packet, error)
@@ -61,4 +86,32 @@ func (j jsonDecoder) decode(data []byte, binary bool) (*protocol.Packet, bool, e
 		return j.d.DecodeBinary(data)
 	}
 	return j.d.DecodeText(data)
+}
+
+// msgpackParser is socket.io-msgpack-parser's form: one binary message
+// per packet, binary values inline.
+type msgpackParser struct{}
+
+var _ parser = msgpackParser{}
+
+func (msgpackParser) encode(p *protocol.Packet) ([]eioclient.Packet, error) {
+	b, err := msgpack.AppendPacket(nil, p)
+	if err != nil {
+		return nil, fmt.Errorf("%w: msgpack: %w", errors.ErrEncode, err)
+	}
+	return []eioclient.Packet{{Type: eioclient.Message, Data: b, Binary: true}}, nil
+}
+
+func (msgpackParser) newDecoder() packetDecoder {
+	return msgpackDecoder{msgpack.NewDecoder(msgpack.Limits{})}
+}
+
+type msgpackDecoder struct{ d *msgpack.Decoder }
+
+func (m msgpackDecoder) decode(data []byte, binary bool) (*protocol.Packet, bool, error) {
+	if !binary {
+		return nil, false, fmt.Errorf("%w: text message on a msgpack connection", errors.ErrInvalidPacket)
+	}
+	p, err := m.d.Decode(data)
+	return p, err == nil, err
 }

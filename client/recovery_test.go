@@ -53,10 +53,11 @@ func (r *socketeerRecovery) OnDrop(s *namespace.Socket) {
 	time.AfterFunc(20*time.Millisecond, func() { r.To("r").Emit("missed", 42, "text") })
 }
 
-func startSocketeerRecovery(t *testing.T) *socketeerRecovery {
+func startSocketeerRecovery(t *testing.T, parser app.Parser) *socketeerRecovery {
 	a := app.New(app.Options{
 		Engine:   engine.Options{PingInterval: 300 * time.Millisecond, PingTimeout: 200 * time.Millisecond},
 		Recovery: &app.Recovery{Window: 10 * time.Second},
+		Parser:   parser,
 	})
 	r := &socketeerRecovery{conns: map[net.Conn]bool{}}
 	if err := a.Register(r, "/"); err != nil {
@@ -85,35 +86,40 @@ func startSocketeerRecovery(t *testing.T) *socketeerRecovery {
 }
 
 // TestRecovery drops the transport under a socket connected to a server
-// with connection state recovery on — Node's socket.io and Socketeer: the
+// with connection state recovery on — Node's socket.io, and Socketeer with
+// each parser (the offsets ride in msgpack packets too): the
 // client must reconnect (300ms later) with its pid and last offset, keep
 // its id, see Recovered, and receive the event emitted 20ms after the
 // drop, while it was away; offsets never reach the handlers' args (the
 // handlers' strict arity would refuse them).
 func TestRecovery(t *testing.T) {
 	for _, srv := range []struct {
-		name  string
-		start func(t *testing.T) recoveryServer
+		name   string
+		parser client.Parser
+		start  func(t *testing.T) recoveryServer
 	}{
-		{"node", func(t *testing.T) recoveryServer {
+		{"node", client.ParserJSON, func(t *testing.T) recoveryServer {
 			return nodeRecovery{startScript(t, testenv.Node, testenv.RunNode, "js/recovery_server.js", 0)}
 		}},
-		{"socketeer", func(t *testing.T) recoveryServer { return startSocketeerRecovery(t) }},
+		{"socketeer", client.ParserJSON, func(t *testing.T) recoveryServer { return startSocketeerRecovery(t, app.ParserJSON) }},
+		{"socketeer msgpack", client.ParserMsgpack, func(t *testing.T) recoveryServer {
+			return startSocketeerRecovery(t, app.ParserMsgpack)
+		}},
 	} {
 		t.Run(srv.name, func(t *testing.T) {
 			sv := srv.start(t)
-			testRecovery(t, sv.url())
+			testRecovery(t, sv.url(), srv.parser)
 		})
 	}
 }
 
-func testRecovery(t *testing.T, url string) {
+func testRecovery(t *testing.T, url string, parser client.Parser) {
 	for _, mode := range []struct {
 		name string
 		tr   []client.Transport
 	}{{"websocket", []client.Transport{client.WebSocket}}, {"polling", []client.Transport{client.Polling}}} {
 		t.Run(mode.name, func(t *testing.T) {
-			m := manager(t, url, client.Options{Transports: mode.tr,
+			m := manager(t, url, client.Options{Transports: mode.tr, Parser: parser,
 				ReconnectDelay: 300 * time.Millisecond, ReconnectDelayMax: 300 * time.Millisecond, RandomizationFactor: -1})
 			s := m.Socket("/", client.SocketOptions{Auth: map[string]string{"token": "t"}})
 			welcome := make(chan bool, 2)

@@ -92,6 +92,7 @@ type testServer struct {
 	addr    string
 	replies chan namespace.Reply
 	engine  engine.Options
+	parser  app.Parser
 
 	mu    sync.Mutex
 	app   *app.App
@@ -118,6 +119,7 @@ func (ts *testServer) start(addr string) {
 	a := app.New(app.Options{
 		Engine:         ts.engine,
 		ConnectTimeout: 2 * time.Second,
+		Parser:         ts.parser,
 	})
 	for path, ns := range map[string]any{"/": &root{replies: ts.replies}, "/custom": &custom{}, "/admin": &admin{}} {
 		if err := a.Register(ns, path); err != nil {

@@ -228,7 +228,10 @@ func (s *Socket) failLocked(err error, sentOnly bool) {
 // namespace without attachments.
 func (s *Socket) packet(t protocol.PacketType, data json.RawMessage) eioclient.Packet {
 	p := protocol.Packet{Type: t, Namespace: s.nsp, ID: protocol.NoID, Data: data}
-	out, _ := s.m.parser.encode(&p) // one message: no attachments
+	out, _ := s.m.parser.encode(&p) // one message; CONNECT's auth is shallow JSON
+	if len(out) == 0 {
+		return eioclient.Packet{Type: eioclient.Message, Data: protocol.AppendPacket(nil, &p)}
+	}
 	return out[0]
 }
 

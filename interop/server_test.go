@@ -161,17 +161,23 @@ func engineOptions() engine.Options {
 	}
 }
 
-func newServer(t *testing.T) *server { return newServerDelayingProbes(t, 0) }
+func newServer(t *testing.T) *server { return newServerWith(t, 0, app.ParserJSON) }
 
-// newServerDelayingProbes returns a server that holds each websocket
+// newServerDelayingProbes is newServer with websocket upgrade probes held
+// for delay.
+func newServerDelayingProbes(t *testing.T, delay time.Duration) *server {
+	return newServerWith(t, delay, app.ParserJSON)
+}
+
+// newServerWith returns a server of parser that holds each websocket
 // request for an existing session (an upgrade probe) for delay before
 // serving it, like a slow network would: the client keeps using polling
 // meanwhile.
-func newServerDelayingProbes(t *testing.T, delay time.Duration) *server {
+func newServerWith(t *testing.T, delay time.Duration, parser app.Parser) *server {
 	t.Helper()
 	srv := &server{t: t, seq: map[string][]int{}, sessions: map[string]*engine.Session{},
 		replies: make(chan namespace.Reply, 16)}
-	srv.app = app.New(app.Options{Engine: engineOptions(), ConnectTimeout: 5 * time.Second})
+	srv.app = app.New(app.Options{Engine: engineOptions(), ConnectTimeout: 5 * time.Second, Parser: parser})
 	for path, ns := range map[string]any{"/": &Root{srv: srv}, "/custom": &Custom{}, "/refuse": &Refuse{}} {
 		if err := srv.app.Register(ns, path); err != nil {
 			t.Fatal(err)

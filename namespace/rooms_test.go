@@ -14,6 +14,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/socketeer/socketeer/adapter"
+	"github.com/socketeer/socketeer/engine"
 	"github.com/socketeer/socketeer/internal/memsession"
 	"github.com/socketeer/socketeer/internal/nsrt"
 	"github.com/socketeer/socketeer/protocol"
@@ -72,6 +73,8 @@ func (c *fakeConn) autoAck(p *protocol.Packet) {
 		}
 	}()
 }
+
+func (c *fakeConn) Frames(e *adapter.Encoded) ([]engine.Packet, error) { return e.Frames(), nil }
 
 func (c *fakeConn) Disconnect(s *nsrt.Socket, closeConn bool) {
 	c.mu.Lock()

@@ -6,7 +6,8 @@
 #   1. Debian packages chromium, python3-socketio, redis-server, plus what
 #      python-socketio's clients need at run time but Debian's package does
 #      not pull in: python3-requests and python3-websocket (sync Client,
-#      polling and websocket transports) and python3-aiohttp (AsyncClient).
+#      polling and websocket transports), python3-aiohttp (AsyncClient)
+#      and python3-msgpack (the msgpack serializer).
 #      apt-get update runs once, and only if something is missing.
 #   2. npm ci in interop/ when node_modules is missing or older than
 #      interop/package-lock.json
@@ -45,6 +46,7 @@ missing=()
 /usr/bin/python3 -c 'import requests' >/dev/null 2>&1 || missing+=(python3-requests)
 /usr/bin/python3 -c 'import websocket' >/dev/null 2>&1 || missing+=(python3-websocket)
 /usr/bin/python3 -c 'import aiohttp' >/dev/null 2>&1 || missing+=(python3-aiohttp)
+/usr/bin/python3 -c 'import msgpack' >/dev/null 2>&1 || missing+=(python3-msgpack)
 { command -v redis-server && command -v redis-cli; } >/dev/null 2>&1 || missing+=(redis-server)
 
 if [ "${#missing[@]}" -eq 0 ]; then

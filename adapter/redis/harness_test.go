@@ -83,7 +83,14 @@ func (n *node) onServerSide(fn func(event string, args []json.RawMessage)) {
 // startNode starts a Socketeer node with the Redis adapter on rdb.
 func startNode(t *testing.T, rdb goredis.UniversalClient, key string) *node {
 	t.Helper()
-	a := app.New(app.Options{Adapter: redisadapter.New(rdb, redisadapter.Options{
+	return startNodeWith(t, rdb, key, app.ParserJSON)
+}
+
+// startNodeWith starts a Socketeer node of parser with the Redis adapter
+// on rdb.
+func startNodeWith(t *testing.T, rdb goredis.UniversalClient, key string, parser app.Parser) *node {
+	t.Helper()
+	a := app.New(app.Options{Parser: parser, Adapter: redisadapter.New(rdb, redisadapter.Options{
 		Key: key, RequestsTimeout: 3 * time.Second, Logf: t.Logf,
 	})})
 	ns := &testNS{}
@@ -263,7 +270,13 @@ type clients struct {
 // startClients connects per clients to each URL and waits for all.
 func startClients(t *testing.T, per int, urls ...string) *clients {
 	t.Helper()
-	p := startScript(t, "cluster/clients.js", "URLS="+strings.Join(urls, ","), fmt.Sprintf("PER_URL=%d", per))
+	return startClientsEnv(t, per, urls)
+}
+
+// startClientsEnv is startClients with env added to the script's.
+func startClientsEnv(t *testing.T, per int, urls []string, env ...string) *clients {
+	t.Helper()
+	p := startScript(t, "cluster/clients.js", append([]string{"URLS=" + strings.Join(urls, ","), fmt.Sprintf("PER_URL=%d", per)}, env...)...)
 	n := per * len(urls)
 	c := &clients{proc: p, ids: make([]string, n), url: make([]int, n)}
 	for _, m := range p.waitN(n, isType("connect")) {

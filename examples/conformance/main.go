@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log"
 	"net"
 	"net/http"
@@ -101,9 +102,27 @@ func engineOptions() engine.Options {
 	}
 }
 
+// parser returns the Socket.IO parser named by the PARSER environment
+// variable: "msgpack" for socket.io-msgpack-parser's wire form, the
+// default JSON parser when unset or "json".
+func parser() (app.Parser, error) {
+	switch p := os.Getenv("PARSER"); p {
+	case "", "json", "default":
+		return app.ParserJSON, nil
+	case "msgpack":
+		return app.ParserMsgpack, nil
+	default:
+		return 0, fmt.Errorf("PARSER=%q: want msgpack or json", p)
+	}
+}
+
 // newHandler returns the conformance server's routes.
 func newHandler() (http.Handler, func(context.Context) error, error) {
-	a := app.New(app.Options{Engine: engineOptions(), ConnectTimeout: time.Second})
+	p, err := parser()
+	if err != nil {
+		return nil, nil, err
+	}
+	a := app.New(app.Options{Engine: engineOptions(), ConnectTimeout: time.Second, Parser: p})
 	if err := a.Register(&Root{}, "/"); err != nil {
 		return nil, nil, err
 	}
@@ -138,7 +157,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	log.Printf("conformance server on http://%s", ln.Addr())
+	log.Printf("conformance server on http://%s (PARSER=%s)", ln.Addr(), os.Getenv("PARSER"))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {

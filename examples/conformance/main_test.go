@@ -85,15 +85,15 @@ func freePort(t *testing.T) string {
 	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 }
 
-// start runs the binary on a free port and waits until it accepts
-// connections.
-func start(t *testing.T) *process {
+// start runs the binary on a free port, with env added to its
+// environment, and waits until it accepts connections.
+func start(t *testing.T, env ...string) *process {
 	t.Helper()
 	path := build(t)
 	port := freePort(t)
 	p := &process{addr: "127.0.0.1:" + port, done: make(chan struct{})}
 	p.cmd = exec.Command(path)
-	p.cmd.Env = append(os.Environ(), "PORT="+port)
+	p.cmd.Env = append(append(os.Environ(), "PORT="+port), env...)
 	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.out
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)

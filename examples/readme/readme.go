@@ -256,6 +256,11 @@ func Configured() *app.App {
 	})
 }
 
+// Msgpack serves the MessagePack parser: its clients must use it too.
+func Msgpack() *app.App {
+	return app.New(app.Options{Parser: app.ParserMsgpack})
+}
+
 // Mount serves Socket.IO beside the application's own routes with
 // net/http.
 func Mount(a *app.App) *http.Server {

@@ -24,6 +24,7 @@ type client struct {
 	r    *Router
 	sess Session
 	dec  *protocol.Decoder
+	mp   *mpCodec // the msgpack parser's codec; nil with JSON
 
 	mu       sync.Mutex
 	sockets  socketSet // one per namespace joined
@@ -48,7 +49,7 @@ var (
 // of its messages.
 func (r *Router) Open(sess Session) engine.Receiver {
 	r.Serving()
-	c := &client{r: r, sess: sess, dec: protocol.NewDecoder(r.opts.Limits)}
+	c := &client{r: r, sess: sess, dec: protocol.NewDecoder(r.opts.Limits), mp: newCodec(r.opts.Parser, r.opts.Limits)}
 	c.deadline = time.AfterFunc(r.opts.ConnectTimeout, c.connectTimeout)
 	r.opts.Tracer.Engine(sess.ID(), "open")
 	if o := r.opts.Observer; o != nil {
@@ -108,7 +109,10 @@ func (c *client) OnMessage(data []byte, binary bool) {
 	if o := c.r.opts.Observer; o != nil {
 		o.Bytes(true, len(data))
 	}
-	if binary {
+	if c.mp != nil {
+		p, err = c.mp.decode(data, binary)
+		done = err == nil
+	} else if binary {
 		p, done, err = c.dec.DecodeBinary(data)
 	} else {
 		p, done, err = c.dec.DecodeText(data)
@@ -257,7 +261,9 @@ func (c *client) send(p *protocol.Packet) {
 		tr.Packet(&trace.Packet{Dir: trace.Out, EngineID: c.sess.ID(), Namespace: p.Namespace,
 			Kind: p.Type.String(), AckID: p.ID, Args: p.Data})
 	}
-	c.sess.Send(engine.Packet{Type: engine.Message, Data: protocol.AppendPacket(nil, p)})
+	if frames, err := c.ownFrames(p); err == nil {
+		c.sess.Send(frames...)
+	}
 }
 
 // remove ends socket s for reason: it leaves the connection, its rooms

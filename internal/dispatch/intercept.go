@@ -24,6 +24,9 @@ import (
 func (c *client) Intercept(data []byte, binary bool) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.mp != nil {
+		return c.interceptMsgpack(data, binary)
+	}
 	if binary {
 		if c.ackAttachments > 0 {
 			c.ackAttachments--
@@ -121,4 +124,24 @@ func (c *client) deliverAck(s *nsrt.Socket, p *protocol.Packet, args []json.RawM
 			Attachments: len(p.Attachments)})
 	}
 	s.HandleAck(p.ID, args)
+}
+
+// interceptMsgpack is Intercept for the msgpack parser, where every
+// message is a whole packet: a well-formed ACK (with binary args or not)
+// is delivered at once. c.mu is held.
+func (c *client) interceptMsgpack(data []byte, binary bool) bool {
+	p := c.mp.ack(data, binary)
+	if p == nil {
+		return false
+	}
+	s := c.sockets.get(p.Namespace)
+	if s == nil {
+		return false
+	}
+	args, err := packetArgs(p, false)
+	if err != nil {
+		return false
+	}
+	c.deliverAck(s, p, args)
+	return true
 }

@@ -46,6 +46,8 @@ type Options struct {
 	Middleware []router.Middleware
 	// Limits bounds the Socket.IO packets accepted.
 	Limits protocol.Limits
+	// Parser is the wire form of packets (default JSON).
+	Parser Parser
 	// Logf logs errors no handler took (default: nothing).
 	Logf func(format string, args ...any)
 	// Observer, when set, sees sessions, sockets, events and handlers.

@@ -114,7 +114,7 @@ func TestAckNeverComes(t *testing.T) {
 		_, err := s.app.Of("/").Socket(c.sid).EmitWithAck(ctx, "question")
 		done <- err
 	}()
-	if got := c.read(); !strings.HasPrefix(got, `420["question"]`) {
+	if got := c.read(); !strings.HasPrefix(got, `421["question"]`) {
 		t.Fatalf("got %q", got)
 	}
 	err := <-done

@@ -20,6 +20,10 @@ var (
 	// for any other handler.
 	Open func(h http.Handler, sess dispatch.Session) (r engine.Receiver, ok bool)
 
+	// Msgpack reports whether h, an *app.App, speaks the msgpack parser,
+	// which in-process clients must then speak too.
+	Msgpack func(h http.Handler) bool
+
 	// Sessions returns the number of Engine.IO sessions open on h, an
 	// *app.App (0 for any other handler).
 	Sessions func(h http.Handler) int

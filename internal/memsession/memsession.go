@@ -8,6 +8,7 @@ package memsession
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -15,6 +16,7 @@ import (
 	"sync/atomic"
 
 	"github.com/socketeer/socketeer/engine"
+	"github.com/socketeer/socketeer/internal/msgpack"
 	"github.com/socketeer/socketeer/protocol"
 )
 
@@ -32,6 +34,9 @@ type Options struct {
 	// Send decodes it; OnInvalid receives a message that does not decode.
 	OnPacket  func(*protocol.Packet)
 	OnInvalid func(error)
+	// Msgpack decodes what is sent with the msgpack parser (each binary
+	// message is one whole packet) instead of the JSON one.
+	Msgpack bool
 	// OnClose, when set, is what Close does instead of marking the session
 	// closed: the owner ends the session its way and calls MarkClosed.
 	OnClose func()
@@ -49,6 +54,7 @@ type Session struct {
 
 	mu     sync.Mutex // serializes decoding; Send is atomic per call
 	dec    *protocol.Decoder
+	mp     *msgpack.Decoder // with Options.Msgpack
 	msgs   []engine.Packet
 	closed bool
 }
@@ -64,7 +70,11 @@ func New(o Options) *Session {
 		o.Request = httptest.NewRequest(http.MethodGet, "/socket.io/?EIO=4&transport=websocket", nil)
 		o.Request.RemoteAddr = "pipe"
 	}
-	return &Session{o: o, countOnly: !o.Keep && o.OnPacket == nil, dec: protocol.NewDecoder(protocol.Limits{})}
+	s := &Session{o: o, countOnly: !o.Keep && o.OnPacket == nil, dec: protocol.NewDecoder(protocol.Limits{})}
+	if o.Msgpack {
+		s.mp = msgpack.NewDecoder(msgpack.Limits{})
+	}
+	return s
 }
 
 // ID returns the session id.
@@ -94,7 +104,7 @@ func (s *Session) Send(packets ...engine.Packet) error {
 		if s.o.OnPacket == nil {
 			continue
 		}
-		pkt, done, err := decode(s.dec, p)
+		pkt, done, err := decode(s.dec, s.mp, p)
 		switch {
 		case err != nil && s.o.OnInvalid != nil:
 			s.o.OnInvalid(err)
@@ -160,9 +170,13 @@ func (s *Session) Reset() {
 // Packets decodes the kept messages into Socket.IO packets.
 func (s *Session) Packets() ([]*protocol.Packet, error) {
 	dec := protocol.NewDecoder(protocol.Limits{})
+	var mp *msgpack.Decoder
+	if s.o.Msgpack {
+		mp = msgpack.NewDecoder(msgpack.Limits{})
+	}
 	var out []*protocol.Packet
 	for _, m := range s.Messages() {
-		p, done, err := decode(dec, m)
+		p, done, err := decode(dec, mp, m)
 		if err != nil {
 			return out, err
 		}
@@ -173,8 +187,15 @@ func (s *Session) Packets() ([]*protocol.Packet, error) {
 	return out, nil
 }
 
-// decode feeds one engine packet to dec.
-func decode(dec *protocol.Decoder, p engine.Packet) (*protocol.Packet, bool, error) {
+// decode feeds one engine packet to dec, or decodes it with mp when set.
+func decode(dec *protocol.Decoder, mp *msgpack.Decoder, p engine.Packet) (*protocol.Packet, bool, error) {
+	if mp != nil {
+		if !p.Binary {
+			return nil, false, fmt.Errorf("%w: text message on a msgpack session", protocol.ErrInvalidPacket)
+		}
+		pkt, err := mp.Decode(p.Data)
+		return pkt, err == nil, err
+	}
 	if p.Binary {
 		return dec.DecodeBinary(p.Data)
 	}

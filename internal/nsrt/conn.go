@@ -3,6 +3,7 @@ package nsrt
 import (
 	"net/http"
 
+	"github.com/socketeer/socketeer/adapter"
 	"github.com/socketeer/socketeer/engine"
 )
 
@@ -21,6 +22,10 @@ type Conn interface {
 	// SendVolatile queues packets only if the connection can take them
 	// now. The same sharing rule applies.
 	SendVolatile(packets ...engine.Packet) bool
+	// Frames returns the messages that carry e in the connection's parser
+	// form: e.Frames() for the JSON parser, the msgpack frames otherwise.
+	// They are shared like e's: the sharing rule of Send applies.
+	Frames(e *adapter.Encoded) ([]engine.Packet, error)
 	// Disconnect ends socket s from the server side; closeConn also closes
 	// the connection with every other namespace on it.
 	Disconnect(s *Socket, closeConn bool)

@@ -115,8 +115,9 @@ func (rt *Runtime) Socket(id string) *Socket {
 	return s
 }
 
-// NextAckID returns a fresh ack id for a packet of this namespace.
-func (rt *Runtime) NextAckID() int64 { return rt.ackIDs.Add(1) - 1 }
+// NextAckID returns a fresh ack id for a packet of this namespace. Ids
+// start at 1: python-socketio's msgpack client drops an ack id 0.
+func (rt *Runtime) NextAckID() int64 { return rt.ackIDs.Add(1) }
 
 // DropAcks makes every local socket forget the ack id, once a broadcast
 // stopped waiting for it.

@@ -216,11 +216,15 @@ func (s *Socket) write(e *adapter.Encoded, volatile bool) error {
 	if o := s.rt.observer; o != nil {
 		observeBytes(o, e)
 	}
+	frames, err := s.conn.Frames(e)
+	if err != nil {
+		return err
+	}
 	if volatile {
-		s.conn.SendVolatile(e.Frames()...)
+		s.conn.SendVolatile(frames...)
 		return nil
 	}
-	return s.conn.Send(e.Frames()...)
+	return s.conn.Send(frames...)
 }
 
 // Disconnect disconnects the socket from its namespace; with closeConn the

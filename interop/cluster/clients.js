@@ -5,6 +5,8 @@
 //      PER_URL   clients per URL (default 1)
 //      NSP       namespace (default "/")
 //      TRANSPORTS comma-separated transports (default "websocket")
+//      PARSERS   comma-separated parser of each URL, "msgpack" for
+//                socket.io-msgpack-parser (default: the JSON parser)
 //
 // stdout: {t:"connect",c,url,id} {t:"event",c,event,args} {t:"disconnect",c,reason}
 //         {t:"ack",c,seq,args} (answer to an emit command with ack:true)
@@ -18,12 +20,14 @@ const urls = (process.env.URLS || "").split(",").filter(Boolean);
 const per = Number(process.env.PER_URL || 1);
 const nsp = process.env.NSP || "/";
 const transports = (process.env.TRANSPORTS || "websocket").split(",");
+const parsers = (process.env.PARSERS || "").split(",");
 
 const clients = [];
 urls.forEach((url, u) => {
   for (let i = 0; i < per; i++) {
     const c = clients.length;
-    const s = io(url + nsp, { transports, forceNew: true, reconnection: false });
+    const parser = parsers[u] === "msgpack" ? { parser: require("socket.io-msgpack-parser") } : {};
+    const s = io(url + nsp, { transports, forceNew: true, reconnection: false, ...parser });
     clients.push(s);
     s.on("connect", () => out({ t: "connect", c, url: u, id: s.id }));
     s.on("connect_error", (e) => out({ t: "connect_error", c, msg: e.message }));

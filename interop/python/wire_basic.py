@@ -1,6 +1,7 @@
 """wire_basic.py: python-socketio's sync Client on the transport named by
 TRANSPORT ("polling" or "websocket") exercises auth, events, acks both
-ways and binary both ways against the Go test app.
+ways and binary both ways against the Go test app; with SERIALIZER=msgpack
+it uses python-socketio's msgpack serializer.
 
 Prints one JSON line per observation, {"step": name, "data": value}, with
 bytes shown as {"$bin": "<hex>"}, the same lines as js/wire_basic.js.
@@ -59,7 +60,7 @@ def ack(sio, event, *args):
 
 
 def main():
-    sio = socketio.Client(reconnection=False)
+    sio = socketio.Client(reconnection=False, serializer=os.environ.get("SERIALIZER", "default"))
     waiters = {name: Waiter() for name in ("auth", "message-back", "answer-was")}
 
     def on(name):
