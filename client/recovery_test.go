@@ -26,13 +26,16 @@ type nodeRecovery struct{ sc *script }
 func (n nodeRecovery) url() string { return n.sc.url() }
 
 // socketeerRecovery is the same on Socketeer: namespace "/" with recovery
-// on; "drop" cuts the TCP connections under the socket (a transport close,
-// which keeps its session) and, 20ms later, emits "missed" to room "r".
+// on; "drop" cuts the TCP connections under the socket until the server
+// sees it gone (a transport close, which keeps its session: on polling a
+// cut lands only while a request is in flight, so it is repeated), then
+// emits "missed" to room "r".
 type socketeerRecovery struct {
 	namespace.Namespace
 	hs    *httptest.Server
 	mu    sync.Mutex
 	conns map[net.Conn]bool
+	gone  chan string // the id of a socket that disconnected
 }
 
 func (r *socketeerRecovery) url() string { return r.hs.URL }
@@ -44,13 +47,32 @@ func (r *socketeerRecovery) OnConnect(s *namespace.Socket) error {
 
 func (r *socketeerRecovery) OnPing(s *namespace.Socket, n int) error { return s.Emit("tick", n) }
 
-func (r *socketeerRecovery) OnDrop(s *namespace.Socket) {
-	r.mu.Lock()
-	for c := range r.conns {
-		c.Close()
+func (r *socketeerRecovery) OnDisconnect(s *namespace.Socket) {
+	select {
+	case r.gone <- s.ID():
+	default:
 	}
-	r.mu.Unlock()
-	time.AfterFunc(20*time.Millisecond, func() { r.To("r").Emit("missed", 42, "text") })
+}
+
+func (r *socketeerRecovery) OnDrop(s *namespace.Socket) {
+	id := s.ID()
+	go func() {
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
+			r.mu.Lock()
+			for c := range r.conns {
+				c.Close()
+			}
+			r.mu.Unlock()
+			select {
+			case gone := <-r.gone:
+				if gone == id {
+					r.To("r").Emit("missed", 42, "text")
+					return
+				}
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}()
 }
 
 func startSocketeerRecovery(t *testing.T, parser app.Parser) *socketeerRecovery {
@@ -59,7 +81,7 @@ func startSocketeerRecovery(t *testing.T, parser app.Parser) *socketeerRecovery 
 		Recovery: &app.Recovery{Window: 10 * time.Second},
 		Parser:   parser,
 	})
-	r := &socketeerRecovery{conns: map[net.Conn]bool{}}
+	r := &socketeerRecovery{conns: map[net.Conn]bool{}, gone: make(chan string, 64)}
 	if err := a.Register(r, "/"); err != nil {
 		t.Fatal(err)
 	}

@@ -201,12 +201,15 @@ func TestRecoveryCounted(t *testing.T) {
 	defer mgr.Close()
 	s := mgr.Socket("/", client.SocketOptions{})
 	got := make(chan struct{}, 2)
+	connects := make(chan struct{}, 2)
 	s.On("hello", func() { got <- struct{}{} })
+	s.OnConnect(func() { connects <- struct{}{} })
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := s.Connect(ctx); err != nil {
 		t.Fatal(err)
 	}
+	<-connects
 	a.Of("/").Emit("hello") // an offset for the client to come back with
 	<-got
 	mu.Lock()
@@ -215,6 +218,11 @@ func TestRecoveryCounted(t *testing.T) {
 	}
 	mu.Unlock()
 	waitFor(t, m, `socketeer_recovery_attempts_total{namespace="/",result="recovered"} 1`)
+	select {
+	case <-connects:
+	case <-ctx.Done():
+		t.Fatal("the client did not reconnect")
+	}
 	if !s.Recovered() {
 		t.Error("the client was not recovered")
 	}

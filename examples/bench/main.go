@@ -54,6 +54,13 @@ func newApp() (*app.App, error) {
 	if err := withRecovery(&o); err != nil {
 		return nil, err
 	}
+	switch p := os.Getenv("PARSER"); p {
+	case "", "default":
+	case "msgpack":
+		o.Parser = app.ParserMsgpack
+	default:
+		return nil, fmt.Errorf("PARSER=%q: want default or msgpack", p)
+	}
 	a := app.New(o)
 	return a, a.Register(&Bench{})
 }

@@ -3,7 +3,9 @@
 // one socket.io Manager per connection, websocket only) against a server
 // following examples/bench's contract. See docs/performance.md.
 //   NODE_PATH=interop/node_modules node --expose-gc interop/js/client_load.js URL CONNS SECONDS
+// PARSER=msgpack uses socket.io-msgpack-parser (the server must too).
 const { io } = require("socket.io-client");
+const parser = process.env.PARSER === "msgpack" ? require("socket.io-msgpack-parser") : undefined;
 
 const url = process.argv[2] || "http://127.0.0.1:3000";
 const conns = Number(process.argv[3] || 200);
@@ -18,7 +20,7 @@ function live() {
 
 function connect() {
   return new Promise((resolve, reject) => {
-    const s = io(url, { transports: ["websocket"], forceNew: true, reconnection: false });
+    const s = io(url, { transports: ["websocket"], forceNew: true, reconnection: false, parser });
     s.once("connect", () => resolve(s));
     s.once("connect_error", reject);
   });
