@@ -38,7 +38,7 @@ func TestPythonMsgpack(t *testing.T) {
 		t.Run(transport, func(t *testing.T) {
 			srv := newServerWith(t, 0, app.ParserMsgpack)
 			l := run(t, testenv.RunPython, srv, "wire_basic.py", "TRANSPORT="+transport, "SERIALIZER=msgpack")
-			checkBasic(t, srv, l, transport, "client namespace disconnect", "transport close")
+			checkBasic(t, srv, l, transport, pythonReasons(transport)...)
 		})
 	}
 }
