@@ -1,14 +1,14 @@
 package protocol
 
 import (
-	"bytes"
 	"encoding/json"
 	"math"
 	"slices"
 	"strconv"
-	"sync"
 
 	"github.com/socketeer/socketeer/errors"
+
+	"github.com/socketeer/socketeer/internal/jsontext"
 )
 
 // maxArgDepth bounds the walk of nested []any and map[string]any values,
@@ -92,7 +92,7 @@ func (w *argWriter) value(dst []byte, v any, depth int) ([]byte, error) {
 		return strconv.AppendUint(dst, uint64(v), 10), nil
 	case float64:
 		if !math.IsNaN(v) && !math.IsInf(v, 0) {
-			return appendFloat(dst, v), nil
+			return jsontext.AppendFloat(dst, v), nil
 		}
 	case json.RawMessage:
 		if len(v) == 0 {
@@ -190,49 +190,11 @@ func (w *argWriter) object(dst []byte, m map[string]any, depth int) ([]byte, err
 	return append(dst, '}'), nil
 }
 
-// appendFloat formats a finite float64 the way encoding/json does: plain
-// notation for magnitudes in [1e-6, 1e21), exponent notation otherwise,
-// with a one-digit exponent left unpadded (1e-7, not 1e-07).
-func appendFloat(dst []byte, f float64) []byte {
-	format := byte('f')
-	if a := math.Abs(f); a != 0 && (a < 1e-6 || a >= 1e21) {
-		format = 'e'
-	}
-	dst = strconv.AppendFloat(dst, f, format, -1, 64)
-	if n := len(dst); format == 'e' && n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
-		dst[n-2] = dst[n-1]
-		dst = dst[:n-1]
-	}
-	return dst
-}
-
-// jsonEncoder is a pooled encoding/json Encoder writing into buf.
-type jsonEncoder struct {
-	buf bytes.Buffer
-	enc *json.Encoder
-}
-
-var jsonEncoders = sync.Pool{New: func() any {
-	e := new(jsonEncoder)
-	e.enc = json.NewEncoder(&e.buf)
-	e.enc.SetEscapeHTML(false)
-	return e
-}}
-
-// maxPooledBuf keeps huge one-off payloads from pinning memory in the pool.
-const maxPooledBuf = 64 << 10
-
 // appendJSON appends the encoding/json form of v.
 func appendJSON(dst []byte, v any) ([]byte, error) {
-	e := jsonEncoders.Get().(*jsonEncoder)
-	e.buf.Reset()
-	err := e.enc.Encode(v)
-	if err == nil {
-		b := e.buf.Bytes()
-		dst = append(dst, b[:len(b)-1]...) // Encode ends with '\n'
-	}
-	if e.buf.Cap() <= maxPooledBuf {
-		jsonEncoders.Put(e)
-	}
+	err := jsontext.Encode(v, func(text []byte) error {
+		dst = append(dst, text...)
+		return nil
+	})
 	return dst, err
 }

@@ -105,17 +105,6 @@ func TestAppendEventErrors(t *testing.T) {
 	}
 }
 
-// TestAppendFloatMatchesEncodingJSON checks the float fast path.
-func TestAppendFloatMatchesEncodingJSON(t *testing.T) {
-	for _, f := range []float64{0, math.Copysign(0, -1), 1, -1, 0.1, 1.5, 1e20, 1e21, 123456789e15, 1e-6, 9.99e-7, 1e-7,
-		5e-324, math.MaxFloat64, -math.MaxFloat64, 1 / 3.0, 12345.678, 1e100, 1.5e-10} {
-		want, _ := json.Marshal(f)
-		if got := appendFloat(nil, f); string(got) != string(want) {
-			t.Errorf("appendFloat(%v) = %s, want %s", f, got, want)
-		}
-	}
-}
-
 func TestAppendEventAllocs(t *testing.T) {
 	args := []any{"hello", 42, true, map[string]any{"id": 1, "text": "hello world"}}
 	dst := make([]byte, 0, 256)

@@ -1,13 +1,13 @@
 package msgpack
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
 	"strconv"
-	"sync"
+
+	"github.com/socketeer/socketeer/internal/jsontext"
 )
 
 // maxEncodeDepth bounds the walk of nested []any and map[string]any
@@ -172,33 +172,15 @@ func appendMap(dst []byte, m map[string]any, depth int) ([]byte, error) {
 	return dst, nil
 }
 
-// jsonEncoder is a pooled encoding/json Encoder writing into buf.
-type jsonEncoder struct {
-	buf bytes.Buffer
-	enc *json.Encoder
-}
-
-var jsonEncoders = sync.Pool{New: func() any {
-	e := new(jsonEncoder)
-	e.enc = json.NewEncoder(&e.buf)
-	e.enc.SetEscapeHTML(false)
-	return e
-}}
-
-// maxPooledBuf keeps huge one-off values from pinning memory in the pool.
-const maxPooledBuf = 64 << 10
-
 // appendViaJSON encodes v with encoding/json and transcodes the text.
 func appendViaJSON(dst []byte, v any) ([]byte, error) {
-	e := jsonEncoders.Get().(*jsonEncoder)
-	defer func() {
-		if e.buf.Cap() <= maxPooledBuf {
-			jsonEncoders.Put(e)
-		}
-	}()
-	e.buf.Reset()
-	if err := e.enc.Encode(v); err != nil {
+	var terr error
+	err := jsontext.Encode(v, func(text []byte) error {
+		dst, terr = AppendFromJSON(dst, text, nil)
+		return nil
+	})
+	if err != nil {
 		return dst, fmt.Errorf("%w: %w", ErrNotEncodable, err)
 	}
-	return AppendFromJSON(dst, e.buf.Bytes(), nil)
+	return dst, terr
 }

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/socketeer/socketeer/internal/jsontext"
 )
 
 // appendJSONString appends s as a JSON string. Invalid UTF-8 becomes
@@ -73,16 +75,7 @@ func appendJSONFloat(dst []byte, f float64) []byte {
 	case f == math.Trunc(f) && math.Abs(f) < 1e21:
 		return strconv.AppendFloat(dst, f, 'f', 0, 64)
 	}
-	format := byte('f')
-	if a := math.Abs(f); a != 0 && (a < 1e-6 || a >= 1e21) {
-		format = 'e'
-	}
-	dst = strconv.AppendFloat(dst, f, format, -1, 64)
-	if n := len(dst); format == 'e' && n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
-		dst[n-2] = dst[n-1]
-		dst = dst[:n-1]
-	}
-	return dst
+	return jsontext.AppendFloat(dst, f)
 }
 
 // maxDateMillis is the range of a JavaScript Date, ±8.64e15 ms.
