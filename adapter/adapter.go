@@ -137,3 +137,24 @@ type AckCollector interface {
 	// Ack reports one socket's acknowledgement args.
 	Ack(args []json.RawMessage)
 }
+
+// ServerSideAcker is implemented by multi-node adapters that can send a
+// server-side event asking for acknowledgements, as Node's
+// io.serverSideEmit(event, ...args, callback) does.
+type ServerSideAcker interface {
+	// ServerSideEmitWithAck sends an event to the same namespace on every
+	// other node and returns one answer per node (the args its handler
+	// acknowledged with), in arrival order. When ctx ends or the adapter's
+	// request timeout passes before every node answered, it returns the
+	// answers that came with an error wrapping errors.ErrAdapter (the
+	// Redis adapters wrap their ErrTimeout).
+	ServerSideEmitWithAck(ctx context.Context, event string, args []json.RawMessage) ([][]json.RawMessage, error)
+}
+
+// LocalAcker is implemented by a Local that can answer server-side events
+// sent with ServerSideEmitWithAck.
+type LocalAcker interface {
+	// ServerSideEventWithAck receives an event sent by another node with
+	// ServerSideEmitWithAck; ack must be called once with the answer.
+	ServerSideEventWithAck(event string, args []json.RawMessage, ack func(args []json.RawMessage))
+}
