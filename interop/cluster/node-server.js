@@ -1,21 +1,31 @@
 // A Node socket.io 4.8 server with @socket.io/redis-adapter (the classic
-// pub/sub RedisAdapter), for the mixed Socketeer/Node cluster tests.
+// pub/sub RedisAdapter) or @socket.io/redis-streams-adapter, for the mixed
+// Socketeer/Node cluster tests.
 //
 // env: REDIS_URL (default redis://127.0.0.1:6379), KEY (channel prefix)
+//      ADAPTER "streams" for the streams adapter, with STREAM (stream
+//      name) and SESSION_PREFIX (session key prefix)
+//      RECOVERY connectionStateRecovery's maxDisconnectionDuration in ms
+//      (off when unset)
 // stdout: {t:"listening",port} once serving; {t:"server_side",event,args}
-//         for events other servers send with serverSideEmit; answers to
+//         for events other servers send with serverSideEmit ("cluster:ask"
+//         is acknowledged with {node:"node",got:args}); answers to
 //         commands carry their seq.
 // stdin:  {cmd:"emit",rooms,except,event,args,seq}
 //         {cmd:"emitWithAck",rooms,except,event,args,timeout,seq}
 //         {cmd:"fetch",rooms,seq} {cmd:"join",rooms,room,seq}
 //         {cmd:"leave",rooms,room,seq} {cmd:"disconnect",rooms,close,seq}
 //         {cmd:"serverSideEmit",event,args,seq}
-// Clients may emit "join" (room, ack) to join a room.
+//         {cmd:"serverSideEmitWithAck",event,args,seq}
+// Clients may emit "join" (room, ack) to join a room, "setup" (room, name,
+// ack) to join a room and set data.name, "whoami" (ack) for {id, rooms,
+// data, recovered}.
 "use strict";
 const http = require("http");
 const { Server } = require("socket.io");
 const { createClient } = require("redis");
 const { createAdapter } = require("@socket.io/redis-adapter");
+const streams = require("@socket.io/redis-streams-adapter");
 const { out, toJSON, fromJSON, commands } = require("./common");
 
 async function main() {
@@ -27,16 +37,38 @@ async function main() {
   await Promise.all([pub.connect(), sub.connect()]);
 
   const httpServer = http.createServer();
-  const io = new Server(httpServer, {
-    adapter: createAdapter(pub, sub, { key: process.env.KEY || "socket.io", requestsTimeout: 3000 }),
-  });
+  const key = process.env.KEY || "socket.io";
+  const adapter =
+    process.env.ADAPTER === "streams"
+      ? streams.createAdapter(pub, {
+          streamName: process.env.STREAM || "socket.io",
+          channelPrefix: key,
+          sessionKeyPrefix: process.env.SESSION_PREFIX || "sio:session:",
+          blockTimeInMs: 1000,
+        })
+      : createAdapter(pub, sub, { key, requestsTimeout: 3000 });
+  const recovery = process.env.RECOVERY
+    ? { connectionStateRecovery: { maxDisconnectionDuration: Number(process.env.RECOVERY), skipMiddlewares: true } }
+    : {};
+  const io = new Server(httpServer, { adapter, ...recovery });
   io.on("connection", (socket) => {
     socket.on("join", (room, ack) => {
       socket.join(room);
       if (typeof ack === "function") ack("ok");
     });
+    socket.on("setup", (room, name, ack) => {
+      socket.join(room);
+      socket.data.name = name;
+      ack("ok");
+    });
+    socket.on("whoami", (ack) => ack({ id: socket.id, rooms: [...socket.rooms], data: socket.data, recovered: socket.recovered }));
   });
   io.on("cluster:hello", (...args) => out({ t: "server_side", event: "cluster:hello", args: toJSON(args) }));
+  io.on("cluster:ask", (...args) => {
+    const cb = args.pop();
+    out({ t: "server_side", event: "cluster:ask", args: toJSON(args) });
+    cb({ node: "node", got: toJSON(args) });
+  });
 
   const select = (cmd) => io.to(cmd.rooms || []).except(cmd.except || []);
   commands(async (cmd) => {
@@ -74,6 +106,11 @@ async function main() {
       case "serverSideEmit":
         io.serverSideEmit(cmd.event, ...fromJSON(cmd.args || []));
         out({ t: "done", seq: cmd.seq });
+        break;
+      case "serverSideEmitWithAck":
+        io.serverSideEmit(cmd.event, ...fromJSON(cmd.args || []), (err, responses) =>
+          out({ t: "acks", seq: cmd.seq, error: err ? err.message : null, responses: toJSON(responses) }),
+        );
         break;
     }
   });
