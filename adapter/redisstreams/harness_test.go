@@ -49,6 +49,11 @@ func newClient(t *testing.T) *goredis.Client {
 type testNS struct {
 	namespace.Namespace
 	serverSide chan string
+	expired    chan string // "id name" of each OnRecoveryExpired
+}
+
+func (n *testNS) OnRecoveryExpired(id string, data map[string]any) {
+	n.expired <- fmt.Sprint(id, " ", data["name"])
 }
 
 func (n *testNS) OnServerSideEmit(event string, args []json.RawMessage) {
@@ -91,12 +96,18 @@ func (n *node) of() *namespace.Namespace { return n.app.Of("/") }
 // startNode starts a Socketeer node; window > 0 turns recovery on.
 func startNode(t *testing.T, rdb *goredis.Client, n names, window time.Duration) *node {
 	t.Helper()
-	o := app.Options{Adapter: redisstreams.New(rdb, n.options(t)), Logf: t.Logf}
+	var rec *app.Recovery
 	if window > 0 {
-		o.Recovery = &app.Recovery{Window: window}
+		rec = &app.Recovery{Window: window}
 	}
-	a := app.New(o)
-	ns := &testNS{serverSide: make(chan string, 16)}
+	return startNodeWith(t, rdb, n.options(t), rec)
+}
+
+// startNodeWith starts a Socketeer node with opts and recovery rec.
+func startNodeWith(t *testing.T, rdb *goredis.Client, opts redisstreams.Options, rec *app.Recovery) *node {
+	t.Helper()
+	a := app.New(app.Options{Adapter: redisstreams.New(rdb, opts), Logf: t.Logf, Recovery: rec})
+	ns := &testNS{serverSide: make(chan string, 16), expired: make(chan string, 16)}
 	if err := a.Register(ns, "/"); err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/socketeer/socketeer/app"
 	"github.com/socketeer/socketeer/internal/clustertest"
 )
 
@@ -63,38 +64,65 @@ func TestRecoveryAcrossNodes(t *testing.T) {
 
 var offsetRE = regexp.MustCompile(`^[0-9]+-[0-9]+$`)
 
-func recoverAcross(t *testing.T, rdb *goredis.Client, nm names, from, to server) {
+// away is a real client that lost its connection to a node.
+type away struct {
+	c     *clustertest.Clients
+	px    *proxy
+	id    string // its socket id
+	saved string // the Redis key of its session
+}
+
+// leave connects a client to srv through a proxy, makes it join room "r"
+// with data name "alice", gives it an event with an offset (sent by
+// live), then cuts its connection and waits for its session in Redis.
+func leave(t *testing.T, rdb *goredis.Client, nm names, srv string, live func()) *away {
+	t.Helper()
 	ctx := context.Background()
-	px := startProxy(t, from.url)
+	px := startProxy(t, srv)
 	c := clustertest.StartClientsEnv(t, 1, []string{px.url()}, "RECONNECT=1")
-	first := c.IDs[0]
-	seq := "setup-" + from.name
+	seq := "setup-" + c.IDs[0]
 	c.Send(map[string]any{"cmd": "emit", "c": 0, "event": "setup", "args": []any{"r", "alice"}, "ack": true, "seq": seq})
 	c.WaitN(1, func(m clustertest.Msg) bool { return m.Str("t") == "ack" && m.Str("seq") == seq })
+	live()
+	c.WaitN(1, clustertest.IsEvent("m"))
+	before := rdb.Keys(ctx, nm.sessions+"*").Val() // sessions of earlier runs' clients
+	px.cut()
+	c.WaitN(1, clustertest.IsType("disconnect"))
+	a := &away{c: c, px: px, id: c.IDs[0]}
+	waitUntil(t, "the session saved in Redis", func() bool {
+		for _, k := range rdb.Keys(ctx, nm.sessions+"*").Val() {
+			if !slices.Contains(before, k) {
+				a.saved = k
+			}
+		}
+		return a.saved != ""
+	})
+	return a
+}
 
-	// sent emits one broadcast and waits until it is in the stream, so
-	// that the stream's order is the order of the calls.
-	sent := func(s server, rooms, except []string, event string, args ...any) {
+// back lets the client reconnect, to srv, and returns its connect line.
+func (a *away) back(srv string) clustertest.Msg {
+	a.px.resume(srv)
+	return a.c.WaitN(2, clustertest.IsType("connect"))[1]
+}
+
+// inStream returns sent: it emits one broadcast and waits until it is in
+// the stream, so that the stream's order is the order of the calls.
+func inStream(t *testing.T, rdb *goredis.Client, nm names) func(s server, rooms, except []string, event string, args ...any) {
+	return func(s server, rooms, except []string, event string, args ...any) {
 		t.Helper()
+		ctx := context.Background()
 		n := rdb.XLen(ctx, nm.stream).Val()
 		s.emit(t, rooms, except, event, args...)
 		waitUntil(t, "the broadcast in the stream", func() bool { return rdb.XLen(ctx, nm.stream).Val() > n })
 	}
-	sent(to, nil, nil, "m", 0) // live: the client gets an offset
-	c.WaitN(1, clustertest.IsEvent("m"))
+}
 
-	before := rdb.Keys(ctx, nm.sessions+"*").Val() // sessions of earlier runs' clients
-	px.cut()
-	c.WaitN(1, clustertest.IsType("disconnect"))
-	var saved string
-	waitUntil(t, "the session saved in Redis", func() bool {
-		for _, k := range rdb.Keys(ctx, nm.sessions+"*").Val() {
-			if !slices.Contains(before, k) {
-				saved = k
-			}
-		}
-		return saved != ""
-	})
+func recoverAcross(t *testing.T, rdb *goredis.Client, nm names, from, to server) {
+	ctx := context.Background()
+	sent := inStream(t, rdb, nm)
+	a := leave(t, rdb, nm, from.url, func() { sent(to, nil, nil, "m", 0) })
+	c, first := a.c, a.id
 	start := time.Now()
 	sent(from, []string{"r"}, nil, "m", 1)
 	sent(to, nil, nil, "m", 2, []byte{7, 7})
@@ -103,8 +131,7 @@ func recoverAcross(t *testing.T, rdb *goredis.Client, nm names, from, to server)
 	sent(to, []string{"elsewhere"}, nil, "x")
 	sent(from, nil, []string{first}, "x")
 
-	px.resume(to.url)
-	again := c.WaitN(2, clustertest.IsType("connect"))[1]
+	again := a.back(to.url)
 	t.Logf("reconnected to %s in %v after the first missed broadcast", to.name, time.Since(start))
 	if again.Str("id") != first || again["recovered"] != true {
 		t.Fatalf("reconnected as %v, want socket %s recovered", again, first)
@@ -112,7 +139,7 @@ func recoverAcross(t *testing.T, rdb *goredis.Client, nm names, from, to server)
 	sent(from, []string{"r"}, nil, "m", 4) // reaches the socket's room on its new node
 	c.WaitN(5, clustertest.IsEvent("m"))
 
-	seq = "whoami-" + from.name
+	seq := "whoami-" + from.name
 	c.Send(map[string]any{"cmd": "emit", "c": 0, "event": "whoami", "ack": true, "seq": seq})
 	who := c.WaitN(1, func(m clustertest.Msg) bool { return m.Str("t") == "ack" && m.Str("seq") == seq })[0]
 	w := who["args"].([]any)[0].(map[string]any)
@@ -137,8 +164,60 @@ func recoverAcross(t *testing.T, rdb *goredis.Client, nm names, from, to server)
 	if !slices.Equal(got, want) {
 		t.Fatalf("the client got %q, want %q", got, want)
 	}
-	if rdb.Exists(ctx, saved).Val() != 0 {
-		t.Errorf("session %s left in Redis after its recovery", saved)
+	if rdb.Exists(ctx, a.saved).Val() != 0 {
+		t.Errorf("session %s left in Redis after its recovery", a.saved)
 	}
 	c.Send(map[string]any{"cmd": "exit"})
+}
+
+// TestRecoveryRefused checks the bounds across two Socketeer nodes: a
+// session that missed more than Recovery.MaxPackets, one whose offset left
+// the stream (MaxLen), and one whose window passed are not recovered, and
+// OnRecoveryExpired runs for each (on the node that refused it, or on the
+// node that saved it when the window passed).
+func TestRecoveryRefused(t *testing.T) {
+	rdb := newClient(t)
+	tests := []struct {
+		name    string
+		rec     app.Recovery
+		maxLen  int64
+		missed  int           // broadcasts while away
+		wait    time.Duration // away for
+		expirer int           // the node whose OnRecoveryExpired runs
+	}{
+		{"more packets than MaxPackets", app.Recovery{Window: time.Minute, MaxPackets: 3}, 0, 5, 0, 1},
+		{"offset trimmed from the stream", app.Recovery{Window: time.Minute}, 10, 300, 0, 1},
+		{"window passed", app.Recovery{Window: 2 * time.Second}, 0, 1, 2500 * time.Millisecond, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			nm := newNames(t, rdb)
+			opts := nm.options(t)
+			opts.MaxLen = tc.maxLen
+			nodes := []*node{startNodeWith(t, rdb, opts, &tc.rec), startNodeWith(t, rdb, opts, &tc.rec)}
+			waitNodes(t, rdb, nm, 2)
+			sent := inStream(t, rdb, nm)
+			a := leave(t, rdb, nm, nodes[0].url, func() { sent(socketeerServer(nodes[0]), nil, nil, "m", 0) })
+			for i := range tc.missed {
+				check(t, nodes[0].of().To("r").Emit("m", i+1))
+			}
+			time.Sleep(tc.wait)
+			again := a.back(nodes[1].url)
+			if again.Str("id") == a.id || again["recovered"] != false {
+				t.Fatalf("reconnected as %v, want a new socket", again)
+			}
+			select {
+			case got := <-nodes[tc.expirer].ns.expired:
+				if want := a.id + " alice"; got != want {
+					t.Fatalf("OnRecoveryExpired(%s), want (%s)", got, want)
+				}
+			case <-time.After(clustertest.WaitTimeout):
+				t.Fatalf("no OnRecoveryExpired on node %d", tc.expirer)
+			}
+			if n := rdb.Exists(context.Background(), a.saved).Val(); n != 0 {
+				t.Errorf("session %s still in Redis", a.saved)
+			}
+			a.c.Send(map[string]any{"cmd": "exit"})
+		})
+	}
 }
