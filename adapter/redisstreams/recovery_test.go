@@ -221,3 +221,47 @@ func TestRecoveryRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestRecoveryDuringBursts lets a client recover on a Socketeer node while
+// both nodes keep broadcasting to its room: whatever lands between the
+// missed packets and the live ones, it must get every event of each
+// node exactly once, in order.
+func TestRecoveryDuringBursts(t *testing.T) {
+	rdb := newClient(t)
+	nm := newNames(t, rdb)
+	sk := startNode(t, rdb, nm, time.Minute)
+	proc, url := startNodeServer(t, nm, time.Minute)
+	waitNodes(t, rdb, nm, 2)
+	a := leave(t, rdb, nm, url, func() { inStream(t, rdb, nm)(nodeServer(proc, url), nil, nil, "m", 0) })
+	const n = 200
+	proc.Send(map[string]any{"cmd": "burst", "rooms": []string{"r"}, "event": "node", "count": n, "interval": 3, "seq": "burst"})
+	done := make(chan error, 1)
+	go func() {
+		for i := range n {
+			if err := sk.of().To("r").Emit("go", i); err != nil {
+				done <- err
+				return
+			}
+			time.Sleep(3 * time.Millisecond)
+		}
+		done <- nil
+	}()
+	time.Sleep(150 * time.Millisecond) // part of each burst is missed
+	again := a.back(sk.url)
+	if again["recovered"] != true {
+		t.Fatalf("reconnected as %v", again)
+	}
+	check(t, <-done)
+	proc.WaitN(1, func(m clustertest.Msg) bool { return m.Str("seq") == "burst" })
+	for _, ev := range []string{"node", "go"} {
+		got := a.c.WaitN(n, clustertest.IsEvent(ev))
+		time.Sleep(300 * time.Millisecond)
+		got = a.c.Matching(clustertest.IsEvent(ev))
+		for i, m := range got {
+			if v := m["args"].([]any)[0]; v != float64(i) || len(got) != n {
+				t.Fatalf("%s events: #%d is %v (of %d), want 0..%d once each", ev, i, v, len(got), n-1)
+			}
+		}
+	}
+	a.c.Send(map[string]any{"cmd": "exit"})
+}

@@ -17,6 +17,8 @@
 //         {cmd:"leave",rooms,room,seq} {cmd:"disconnect",rooms,close,seq}
 //         {cmd:"serverSideEmit",event,args,seq}
 //         {cmd:"serverSideEmitWithAck",event,args,seq}
+//         {cmd:"burst",rooms,event,count,interval,seq}: event 0..count-1,
+//         one every interval ms
 // Clients may emit "join" (room, ack) to join a room, "setup" (room, name,
 // ack) to join a room and set data.name, "whoami" (ack) for {id, rooms,
 // data, recovered}.
@@ -105,6 +107,13 @@ async function main() {
         break;
       case "serverSideEmit":
         io.serverSideEmit(cmd.event, ...fromJSON(cmd.args || []));
+        out({ t: "done", seq: cmd.seq });
+        break;
+      case "burst":
+        for (let i = 0; i < cmd.count; i++) {
+          select(cmd).emit(cmd.event, i);
+          await new Promise((r) => setTimeout(r, cmd.interval || 2));
+        }
         out({ t: "done", seq: cmd.seq });
         break;
       case "serverSideEmitWithAck":
