@@ -124,7 +124,7 @@ func recoverAcross(t *testing.T, rdb *goredis.Client, nm names, from, to server)
 	a := leave(t, rdb, nm, from.url, func() { sent(to, nil, nil, "m", 0) })
 	c, first := a.c, a.id
 	start := time.Now()
-	sent(from, []string{"r"}, nil, "m", 1)
+	sent(from, []string{"r"}, nil, "m", 1, []byte{5}) // binary written by one, restored by the other
 	sent(to, nil, nil, "m", 2, []byte{7, 7})
 	sent(to, nil, []string{"r"}, "x")
 	sent(from, []string{"r"}, nil, "m", 3)
@@ -159,8 +159,8 @@ func recoverAcross(t *testing.T, rdb *goredis.Client, nm names, from, to server)
 		}
 		got = append(got, fmt.Sprint(m.Str("event"), args[:len(args)-1]))
 	}
-	bin := map[string]any{"$bin": base64.StdEncoding.EncodeToString([]byte{7, 7})}
-	want := []string{"m[0]", "m[1]", fmt.Sprint("m", []any{2.0, bin}), "m[3]", "m[4]"}
+	bin := func(b ...byte) map[string]any { return map[string]any{"$bin": base64.StdEncoding.EncodeToString(b)} }
+	want := []string{"m[0]", fmt.Sprint("m", []any{1.0, bin(5)}), fmt.Sprint("m", []any{2.0, bin(7, 7)}), "m[3]", "m[4]"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("the client got %q, want %q", got, want)
 	}
