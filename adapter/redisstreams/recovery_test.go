@@ -23,12 +23,14 @@ type server struct {
 	// emit broadcasts event with args to rooms (all when empty) except
 	// except.
 	emit func(t *testing.T, rooms, except []string, event string, args ...any)
+	// volatile broadcasts event to all, volatile (Socketeer only).
+	volatile func(t *testing.T, event string)
 }
 
 func socketeerServer(n *node) server {
 	return server{name: "Socketeer", url: n.url, emit: func(t *testing.T, rooms, except []string, event string, args ...any) {
 		check(t, n.of().To(rooms...).Except(except...).Emit(event, args...))
-	}}
+	}, volatile: func(t *testing.T, event string) { check(t, n.of().Volatile().Emit(event)) }}
 }
 
 func nodeServer(p *clustertest.Proc, url string) server {
@@ -143,6 +145,11 @@ func recoverAcross(t *testing.T, rdb *goredis.Client, nm names, from, to server)
 	sent(from, []string{"r"}, nil, "m", 3)
 	sent(to, []string{"elsewhere"}, nil, "x")
 	sent(from, nil, []string{first}, "x")
+	if to.volatile != nil { // Node's restore would include it
+		n := rdb.XLen(ctx, nm.stream).Val()
+		to.volatile(t, "x")
+		waitUntil(t, "the volatile broadcast in the stream", func() bool { return rdb.XLen(ctx, nm.stream).Val() > n })
+	}
 
 	again := a.back(to.url)
 	t.Logf("reconnected to %s in %v after the first missed broadcast", to.name, time.Since(start))
