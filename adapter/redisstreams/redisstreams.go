@@ -187,7 +187,7 @@ func (c *cluster) stopLocked() {
 	c.mu.Unlock()
 	stopped := make(chan struct{})
 	go func() { c.wg.Wait(); close(stopped) }()
-	c.unblock(c.read, stopped)
+	c.unblock(stopped)
 	<-stopped
 	c.mu.Lock()
 }

@@ -91,9 +91,11 @@ func newReader(ctx context.Context, client redis.UniversalClient) reader {
 // and retried after a pause.
 func (c *cluster) readLoop(ctx context.Context, r reader) {
 	defer c.wg.Done()
-	if r.conn != nil {
-		defer r.conn.Close()
-	}
+	defer func() {
+		if r.conn != nil {
+			r.conn.Close()
+		}
+	}()
 	failing := false
 	for ctx.Err() == nil {
 		c.mu.Lock()
@@ -116,6 +118,7 @@ func (c *cluster) readLoop(ctx context.Context, r reader) {
 			case <-ctx.Done():
 			case <-time.After(time.Second):
 			}
+			r = c.renewReader(ctx, r) // a broken connection stays broken
 			continue
 		}
 		failing = false
@@ -127,12 +130,28 @@ func (c *cluster) readLoop(ctx context.Context, r reader) {
 	}
 }
 
-// unblock interrupts the reader's XREAD until the reader has stopped.
-func (c *cluster) unblock(r reader, stopped <-chan struct{}) {
-	if r.conn == nil {
-		return
+// renewReader replaces r, after an error, by a reader on a new connection.
+func (c *cluster) renewReader(ctx context.Context, r reader) reader {
+	if r.conn != nil {
+		r.conn.Close()
 	}
+	r = newReader(ctx, c.client)
+	c.mu.Lock()
+	c.read = r
+	c.mu.Unlock()
+	return r
+}
+
+// unblock interrupts the reader's XREAD until the reader has stopped.
+func (c *cluster) unblock(stopped <-chan struct{}) {
 	for {
+		c.mu.Lock()
+		r := c.read
+		c.mu.Unlock()
+		if r.conn == nil {
+			<-stopped // the XREAD of the shared pool ends within BlockTime
+			return
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), c.opts.RequestsTimeout)
 		c.client.ClientUnblock(ctx, r.id)
 		cancel()

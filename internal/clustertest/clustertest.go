@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -22,6 +23,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/socketeer/socketeer/adapter"
 	"github.com/socketeer/socketeer/app"
@@ -333,4 +336,69 @@ func NodeSocketIDs(m Msg) []string {
 	}
 	slices.Sort(ids)
 	return ids
+}
+
+// RedisServer is a redis-server process of the test's own, on a free port.
+type RedisServer struct {
+	t    *testing.T
+	bin  string
+	port int
+	cmd  *exec.Cmd
+}
+
+// StartRedisServer starts redis-server without persistence on a free
+// port. Without redis-server on PATH the test is skipped, or fails when
+// SOCKETEER_REQUIRE_INTEROP=1.
+func StartRedisServer(t *testing.T) *RedisServer {
+	t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		msg := "redis-server not found in PATH (apt-get install redis-server): " + err.Error()
+		if testenv.Required() {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	r := &RedisServer{t: t, bin: bin, port: port}
+	r.Start()
+	t.Cleanup(r.Stop)
+	return r
+}
+
+// Addr is the server's host:port.
+func (r *RedisServer) Addr() string { return fmt.Sprintf("127.0.0.1:%d", r.port) }
+
+// Start starts the server (again).
+func (r *RedisServer) Start() {
+	r.t.Helper()
+	r.cmd = exec.Command(r.bin, "--port", fmt.Sprint(r.port), "--bind", "127.0.0.1",
+		"--save", "", "--appendonly", "no")
+	if err := r.cmd.Start(); err != nil {
+		r.t.Fatal(err)
+	}
+	rdb := goredis.NewClient(&goredis.Options{Addr: r.Addr(), MaxRetries: -1})
+	defer rdb.Close()
+	deadline := time.Now().Add(WaitTimeout)
+	for rdb.Ping(context.Background()).Err() != nil {
+		if time.Now().After(deadline) {
+			r.t.Fatalf("redis-server on %s did not answer within %v", r.Addr(), WaitTimeout)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Stop kills the server and waits for it; a stopped server is left alone.
+func (r *RedisServer) Stop() {
+	if r.cmd == nil {
+		return
+	}
+	r.cmd.Process.Kill()
+	r.cmd.Wait()
+	r.cmd = nil
 }
