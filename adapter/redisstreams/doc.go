@@ -50,9 +50,11 @@
 //
 // The factory fails with ErrUnreachable when Redis does not answer at
 // start. An XADD or PUBLISH that fails is returned to the caller after
-// local delivery. The reader retries every second while Redis is down;
-// what was added meanwhile is read when it comes back (the stream keeps
-// it), unlike pub/sub. Requests wait for every node counted, at most
+// local delivery. The reader retries every second, on a new connection,
+// while Redis is down; what is still in the stream when it comes back is
+// read then, unlike pub/sub. The reader's connection is its own when the
+// client is a *redis.Client, so that Close interrupts its blocking XREAD
+// (CLIENT UNBLOCK); with other clients Close waits up to BlockTime. Requests wait for every node counted, at most
 // Options.RequestsTimeout, then return what came with an error wrapping
 // ErrTimeout.
 //
