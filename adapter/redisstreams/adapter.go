@@ -30,7 +30,7 @@ type nsAdapter struct {
 	appMu   sync.Mutex
 	applied streamID                         // the last entry of this namespace the reader applied
 	rec     atomic.Pointer[recovery.Options] // nil while recovery is off
-	timers  sync.Map                         // pid → *time.Timer of OnExpired checks
+	timers  sync.Map                         // pid → *expiry
 	closing sync.Once
 }
 

@@ -317,3 +317,37 @@ func TestRecoveryBackAndForth(t *testing.T) {
 	}
 	a.c.Send(map[string]any{"cmd": "exit"})
 }
+
+// TestRecoveryExpiryCheckSparesLaterSave: a session saved again: a client cut from
+// node A recovers on B and is cut again, so B saves the same pid anew.
+// When A's check of its own save comes, near the end of A's window, it
+// must leave B's save alone: the client still recovers, on A, and no
+// OnRecoveryExpired runs.
+func TestRecoveryExpiryCheckSparesLaterSave(t *testing.T) {
+	rdb := newClient(t)
+	nm := newNames(t, rdb)
+	rec := app.Recovery{Window: 3 * time.Second}
+	nodes := []*node{startNodeWith(t, rdb, nm.options(t), &rec), startNodeWith(t, rdb, nm.options(t), &rec)}
+	waitNodes(t, rdb, nm, 2)
+	a := leave(t, rdb, nm, nodes[0].url, func() { inStream(t, rdb, nm)(socketeerServer(nodes[0]), nil, nil, "m", 0) })
+	first := time.Now() // A's check comes 2.7s after this
+	if again := a.back(nodes[1].url); again["recovered"] != true {
+		t.Fatalf("on B: %v", again)
+	}
+	check(t, nodes[1].of().To(a.id).Emit("m", 1)) // a fresh offset, from B
+	a.c.WaitN(2, clustertest.IsEvent("m"))
+	time.Sleep(time.Until(first.Add(1500 * time.Millisecond))) // B's save comes well after A's
+	a.cut(t)
+	time.Sleep(time.Until(first.Add(2900 * time.Millisecond))) // past A's check (2.7s), before B's (4.2s)
+	if again := a.back(nodes[0].url); again.Str("id") != a.id || again["recovered"] != true {
+		t.Fatalf("back on A after A's check: %v", again)
+	}
+	for i, n := range nodes {
+		select {
+		case got := <-n.ns.expired:
+			t.Fatalf("OnRecoveryExpired(%s) on node %d", got, i)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	a.c.Send(map[string]any{"cmd": "exit"})
+}

@@ -25,7 +25,19 @@ type session struct {
 	PID   string         `msgpack:"pid"`
 	Rooms []string       `msgpack:"rooms"`
 	Data  map[string]any `msgpack:"data"`
+	// SavedAt (Unix ns) makes each save of a session unique, so that the
+	// node that saved it expires that save only; Node ignores it.
+	SavedAt int64 `msgpack:"savedAt,omitempty"`
 }
+
+// expiry is this node's check, near the end of a session's window, that
+// no node recovered it.
+type expiry struct{ timer *time.Timer }
+
+// takeSame deletes a session key only while it holds the value this node
+// saved: a session recovered elsewhere and saved again under the same pid
+// is not this node's to expire.
+var takeSame = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`)
 
 // xrangePage is how many entries one XRANGE of a restore reads.
 const xrangePage = 1000
@@ -52,27 +64,43 @@ func (a *nsAdapter) Persist(s recovery.Session) {
 	if o == nil {
 		return
 	}
-	data, err := jsonData(s.Data)
-	if err == nil {
-		var b []byte
-		b, err = rediswire.MarshalMsgpack(session{SID: s.SID, PID: s.PID, Rooms: s.Rooms, Data: data})
-		if err == nil {
-			ctx, cancel := context.WithTimeout(context.Background(), a.opts.RequestsTimeout)
-			err = a.c.client.Set(ctx, a.key(s.PID), base64.StdEncoding.EncodeToString(b), o.Window).Err()
-			cancel()
-		}
-	}
+	value, data, err := a.save(s, o.Window)
 	if err != nil {
 		o.Logf("socketeer: %s: connection state recovery: saving the session of socket %s: %v", a.Name(), s.SID, err)
 		return
 	}
-	if o.OnExpired != nil {
-		pid := s.PID
-		t := time.AfterFunc(o.Window-expiryMargin(o.Window), func() { a.checkExpired(pid) })
-		if old, ok := a.timers.Swap(pid, t); ok {
-			old.(*time.Timer).Stop()
-		}
+	if o.OnExpired == nil {
+		return
 	}
+	e := &expiry{}
+	e.timer = time.AfterFunc(o.Window-expiryMargin(o.Window), func() {
+		a.timers.CompareAndDelete(s.PID, e)
+		a.checkExpired(a.key(s.PID), value, s.SID, data)
+	})
+	if old, ok := a.timers.Swap(s.PID, e); ok {
+		old.(*expiry).timer.Stop()
+	}
+}
+
+// save writes s under its key and returns the value written and the data
+// as it was saved.
+func (a *nsAdapter) save(s recovery.Session, window time.Duration) (string, map[string]any, error) {
+	data, err := jsonData(s.Data)
+	if err != nil {
+		return "", nil, err
+	}
+	b, err := rediswire.MarshalMsgpack(session{SID: s.SID, PID: s.PID, Rooms: s.Rooms, Data: data, SavedAt: time.Now().UnixNano()})
+	if err != nil {
+		return "", nil, err
+	}
+	value := base64.StdEncoding.EncodeToString(b)
+	ctx, cancel := context.WithTimeout(context.Background(), a.opts.RequestsTimeout)
+	defer cancel()
+	if err := a.c.client.Set(ctx, a.key(s.PID), value, window).Err(); err != nil {
+		return "", nil, err
+	}
+	restored, err := restoredData(data)
+	return value, restored, err
 }
 
 // jsonData returns the socket's data as JSON values, the form every node
@@ -90,15 +118,15 @@ func jsonData(d map[string]any) (map[string]any, error) {
 	return m, err
 }
 
-// checkExpired takes the session pid out of Redis when no node recovered
-// it, and tells the app.
-func (a *nsAdapter) checkExpired(pid string) {
-	a.timers.Delete(pid)
-	s, err := a.take(pid)
-	if err != nil || s == nil {
+// checkExpired takes the session out of Redis when it still holds what
+// this node saved (nobody recovered it), and tells the app.
+func (a *nsAdapter) checkExpired(key, value, sid string, data map[string]any) {
+	ctx, cancel := context.WithTimeout(context.Background(), a.opts.RequestsTimeout)
+	defer cancel()
+	if n, err := takeSame.Run(ctx, a.c.client, []string{key}, value).Int(); err != nil || n == 0 {
 		return
 	}
-	a.expired(s.SID, s.Data)
+	a.expired(sid, data)
 }
 
 func (a *nsAdapter) expired(sid string, data map[string]any) {
@@ -120,7 +148,7 @@ func (a *nsAdapter) Ended(sid string, data map[string]any) { go a.expired(sid, d
 
 func (a *nsAdapter) stopTimers() {
 	a.timers.Range(func(k, v any) bool {
-		v.(*time.Timer).Stop()
+		v.(*expiry).timer.Stop()
 		a.timers.Delete(k)
 		return true
 	})
@@ -170,8 +198,8 @@ func (a *nsAdapter) Restore(pid, offset string, attach func(s recovery.Session, 
 	if o == nil || !ok || !offsetPattern.MatchString(offset) {
 		return false
 	}
-	if t, ok := a.timers.LoadAndDelete(pid); ok {
-		t.(*time.Timer).Stop()
+	if e, ok := a.timers.LoadAndDelete(pid); ok {
+		e.(*expiry).timer.Stop()
 	}
 	s, err := a.take(pid)
 	if err != nil || s == nil {
