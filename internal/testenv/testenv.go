@@ -215,6 +215,24 @@ func Chromium(t testing.TB) string {
 	return ""
 }
 
+// NginxPath is where Debian's nginx package installs the server.
+const NginxPath = "/usr/sbin/nginx"
+
+// Nginx returns the path of Debian's nginx (NginxPath, or nginx on PATH),
+// which tests run as a child process with a configuration of their own.
+// If it is missing the test is skipped, or fails when Required.
+func Nginx(t testing.TB) string {
+	t.Helper()
+	if fi, err := os.Stat(NginxPath); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
+		return NginxPath
+	}
+	if p, err := exec.LookPath("nginx"); err == nil {
+		return p
+	}
+	unavailable(t, runSetup, "nginx not found at %s or in PATH", NginxPath)
+	return ""
+}
+
 // ChromiumArgs returns the command-line flags that headless Chromium needs on
 // the project's machines (root, no network but loopback), with a
 // --user-data-dir flag when userDataDir is not empty. Pass them as Playwright's
