@@ -6,7 +6,8 @@
 //
 //	PORT=8001 NODE_NAME=n1 REDIS_URL=redis://127.0.0.1:6379 go run ./examples/cluster
 //
-// Flags override the environment: -port, -redis, -key, -name.
+// Flags override the environment: -port, -redis, -key, -name. HOST sets
+// the address to listen on (default: every interface).
 package main
 
 import (
@@ -15,6 +16,7 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -106,13 +108,17 @@ func main() {
 	if err != nil {
 		log.Fatal(err) // Redis unreachable: the adapter factory says so
 	}
-	srv := app.NewHTTPServer(":"+*port, routes(a, *name))
+	ln, err := net.Listen("tcp", net.JoinHostPort(os.Getenv("HOST"), *port))
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv := app.NewHTTPServer(ln.Addr().String(), routes(a, *name))
 	go func() {
-		if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			log.Fatal(err)
 		}
 	}()
-	log.Printf("%s serving the chat on :%s, Redis %s", *name, *port, ropts.Addr)
+	log.Printf("%s serving the chat on %s, Redis %s", *name, ln.Addr(), ropts.Addr)
 
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
