@@ -128,6 +128,46 @@ func startNginx(t *testing.T, bin, dir, conf, url string) {
 	}
 }
 
+// checkStickyPolling runs an Engine.IO polling session through nginx:
+// each of its requests must reach the node that holds the session (any
+// other answers 400 "Session ID unknown"). It returns that node's name.
+func checkStickyPolling(t *testing.T, nginxURL string) string {
+	t.Helper()
+	do := func(method, query, body string) (string, string) {
+		t.Helper()
+		req, _ := http.NewRequest(method, nginxURL+"/socket.io/?EIO=4&transport=polling"+query, strings.NewReader(body))
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s %s through nginx: %d %s", method, query, res.StatusCode, b)
+		}
+		return string(b), res.Header.Get("X-Chat-Node")
+	}
+	open, node := do("GET", "", "")
+	var hs struct{ SID string }
+	if !strings.HasPrefix(open, "0{") || json.Unmarshal([]byte(open[1:]), &hs) != nil || node == "" {
+		t.Fatalf("handshake through nginx: %q from %q", open, node)
+	}
+	sid := "&sid=" + hs.SID
+	if got, n := do("POST", sid, "40"); got != "ok" || n != node {
+		t.Fatalf("CONNECT through nginx: %q from %s, want ok from %s", got, n, node)
+	}
+	if got, n := do("GET", sid, ""); !strings.HasPrefix(got, "40{") || n != node {
+		t.Fatalf("poll through nginx: %q from %s, want the CONNECT reply from %s", got, n, node)
+	}
+	for i := range 5 {
+		if got, n := do("POST", sid, fmt.Sprintf(`42["typing",{"room":"r%d"}]`, i)); got != "ok" || n != node {
+			t.Fatalf("request %d through nginx: %q from %s, want ok from %s", i, got, n, node)
+		}
+	}
+	do("POST", sid, "1") // close the session
+	return node
+}
+
 // freePort returns a port of 127.0.0.1 that was free a moment ago.
 func freePort(t *testing.T) string {
 	t.Helper()
@@ -179,6 +219,7 @@ func TestNginxFailover(t *testing.T) {
 	listen := freePort(t)
 	nginxURL := "http://127.0.0.1:" + listen
 	startNginx(t, nginx, dir, nginxConfig(t, dir, readmeNginx(t), listen, ports), nginxURL+"/")
+	t.Logf("a polling session through nginx stayed on %s for its 8 requests", checkStickyPolling(t, nginxURL))
 
 	var mu sync.Mutex
 	var killed []string

@@ -110,6 +110,15 @@ async function chat(browser) {
   check((await alice.locator("#log li.system", { hasText: "welcome, alice!" }).count()) === 1, "alice was not welcomed as a new person");
   ok("a page whose connection dropped gets the messages sent meanwhile, no gap and no duplicate");
 
+  // A renamed page that loses its connection comes back under its new name.
+  await bob.evaluate(() => { window.chat.socket.io.reconnection(false); window.chat.socket.io.engine.close(); });
+  await bob.locator("#log li.system", { hasText: "disconnected (forced close)" }).waitFor();
+  await bob.evaluate(() => { window.chat.socket.io.reconnection(true); window.chat.socket.connect(); });
+  await bob.locator("#log li.system", { hasText: "reconnected as bobby: nothing was lost" }).waitFor();
+  await connected(bob, "bobby", "lobby");
+  check(!(await bob.locator("#status").innerText()).includes("guest-"), "bob's badge did not revert to a guest name");
+  ok("a renamed page keeps its new name in the badge after a recovered reconnection");
+
   await carol.close({ runBeforeUnload: true }); // the page says it leaves on pagehide
   await alice.locator("#log li.system", { hasText: "carol left the chat" }).waitFor();
   ok("disconnect notice: alice sees carol leave");

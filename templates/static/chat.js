@@ -160,21 +160,22 @@
   // --- messages --------------------------------------------------------------
   socket.on("room_message", (m) => {
     // The message the typist was typing has arrived: the notice goes.
-    if (typing && typing.nickname === m.from.nickname && typing.room === m.room) clearTyping();
+    // Matched by socket id, so that a rename in between does not leave it.
+    if (typing && typing.id === m.from.id && typing.room === m.room) clearTyping();
     line("msg", [["room", "#" + m.room], ["from", m.from.nickname], ["text", m.text]]);
   });
   socket.on("room_notice", (m) => line("system", [["room", "#" + m.room], ["text", m.text]]));
   socket.on("private_message", (m) => line("msg private", [["room", "private"], ["from", m.from.nickname], ["text", m.text]]));
 
   let typingTimer;
-  let typing = null; // {nickname, room} of the notice shown
+  let typing = null; // {id, room} of the notice shown
   function clearTyping() {
     clearTimeout(typingTimer);
     typing = null;
     $("typing").textContent = "";
   }
   socket.on("typing", (t) => {
-    typing = { nickname: t.nickname, room: t.room };
+    typing = { id: t.id, room: t.room };
     $("typing").textContent = t.nickname + " is typing in #" + t.room + "…";
     clearTimeout(typingTimer);
     typingTimer = setTimeout(clearTyping, 2000);

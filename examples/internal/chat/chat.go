@@ -209,7 +209,7 @@ func (c *Chat) OnTyping(s *namespace.Socket, r Room) error {
 	if !inRoom(s, r.Room) {
 		return nil
 	}
-	return s.To(r.Room).Volatile().Emit("typing", map[string]string{"room": r.Room, "nickname": user(s).Nickname})
+	return s.To(r.Room).Volatile().Emit("typing", map[string]string{"room": r.Room, "id": s.ID(), "nickname": user(s).Nickname})
 }
 
 // OnError handles every error of this namespace's handlers: a failed
