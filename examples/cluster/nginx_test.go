@@ -5,13 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -168,17 +166,6 @@ func checkStickyPolling(t *testing.T, nginxURL string) string {
 	return node
 }
 
-// freePort returns a port of 127.0.0.1 that was free a moment ago.
-func freePort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-}
-
 // TestNginxFailover deploys the cluster as the README says: three nodes
 // (this command, as processes) on one Redis behind nginx running the
 // README's configuration. interop/browser/cluster.spec.js opens pages
@@ -216,7 +203,7 @@ func TestNginxFailover(t *testing.T) {
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
 	os.Chmod(dir, 0o755) // nginx's workers may run as another user
-	listen := freePort(t)
+	listen := run.FreePort(t)
 	nginxURL := "http://127.0.0.1:" + listen
 	startNginx(t, nginx, dir, nginxConfig(t, dir, readmeNginx(t), listen, ports), nginxURL+"/")
 	t.Logf("a polling session through nginx stayed on %s for its 8 requests", checkStickyPolling(t, nginxURL))

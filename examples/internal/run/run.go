@@ -69,7 +69,7 @@ func Build(t *testing.T, dir string) string {
 // StartBinary runs the program bin (made by Build) as Start does.
 func StartBinary(t *testing.T, bin, ready string, env ...string) *Server {
 	t.Helper()
-	port := freePort(t)
+	port := FreePort(t)
 	s := &Server{URL: "http://127.0.0.1:" + port, cmd: exec.Command(bin), done: make(chan error, 1)}
 	s.cmd.Env = append(append(os.Environ(), "PORT="+port), env...)
 	s.cmd.Stdout, s.cmd.Stderr = s, s
@@ -153,8 +153,8 @@ func Node(t *testing.T, ctx context.Context, script string, env ...string) strin
 	return string(out)
 }
 
-// freePort returns a port of 127.0.0.1 that was free a moment ago.
-func freePort(t *testing.T) string {
+// FreePort returns a port of 127.0.0.1 that was free a moment ago.
+func FreePort(t *testing.T) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
