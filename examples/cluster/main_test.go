@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -23,12 +24,12 @@ import (
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // startNodes starts n chat nodes in this process on one Redis, with a
-// channel prefix of the test's own.
+// channel prefix of the test's own and the adapter REDIS_ADAPTER names.
 func startNodes(t *testing.T, n int) []*httptest.Server {
 	t.Helper()
 	rdb := redis.NewClient(&redis.Options{Addr: testenv.RedisAddr(t)})
 	t.Cleanup(func() { rdb.Close() })
-	f, recovers, err := newAdapter("", rdb, "socketeer-cluster-test-"+rediswire.NewID(8))
+	f, recovers, err := newAdapter(os.Getenv("REDIS_ADAPTER"), rdb, "socketeer-cluster-test-"+rediswire.NewID(8))
 	if err != nil {
 		t.Fatal(err)
 	}
