@@ -183,3 +183,25 @@ func TestStickyCookie(t *testing.T) {
 		t.Fatalf("wrong node answered %d %s", resp.StatusCode, body)
 	}
 }
+
+// TestNewAdapter checks the REDIS_ADAPTER names: the factory is made
+// without reaching Redis, and an unknown name is refused.
+func TestNewAdapter(t *testing.T) {
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"})
+	defer rdb.Close()
+	tests := []struct {
+		kind     string
+		ok       bool
+		recovers bool
+	}{
+		{"", true, false},
+		{"pubsub", true, false},
+		{"bogus", false, false},
+	}
+	for _, tt := range tests {
+		f, recovers, err := newAdapter(tt.kind, rdb, "k")
+		if (err == nil) != tt.ok || (f != nil) != tt.ok || recovers != tt.recovers {
+			t.Errorf("newAdapter(%q) = factory %v, recovers %v, error %v", tt.kind, f != nil, recovers, err)
+		}
+	}
+}
