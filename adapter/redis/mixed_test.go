@@ -259,8 +259,10 @@ func TestMixedServerSideAcks(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("Socketeer asks, Socketeer and Node answer", func(t *testing.T) {
+		start := time.Now()
 		replies, err := sk[0].ns().ServerSideEmitWithAck(ctx, "cluster:ask", "q", 1)
 		check(t, err)
+		t.Logf("answers of a Socketeer and a Node node in %v", time.Since(start))
 		want := map[string]string{"go1": `["q",1]`, "node": `"q"`}
 		if got := answersFrom(t, replies); !reflect.DeepEqual(got, want) {
 			t.Fatalf("answers %v, want %v", got, want)
