@@ -49,14 +49,20 @@ func testKey(t *testing.T) string {
 type testNS struct {
 	namespace.Namespace
 	serverSide atomic.Pointer[func(event string, args []json.RawMessage)]
+	answer     atomic.Pointer[func(event string, args []json.RawMessage) (any, error)]
 }
 
 // OnServerSideEmit passes what other nodes send with ServerSideEmit to the
-// function the test set with onServerSide.
-func (n *testNS) OnServerSideEmit(event string, args []json.RawMessage) {
+// function the test set with onServerSide, and answers with the one set
+// with onAnswer; without one it does not answer.
+func (n *testNS) OnServerSideEmit(event string, args []json.RawMessage) (any, error) {
 	if fn := n.serverSide.Load(); fn != nil {
 		(*fn)(event, args)
 	}
+	if fn := n.answer.Load(); fn != nil {
+		return (*fn)(event, args)
+	}
+	return nil, fmt.Errorf("no answer to %q", event)
 }
 
 // OnJoin makes the socket join room and acknowledges "ok".
@@ -78,6 +84,11 @@ func (n *node) ns() *namespace.Namespace { return n.app.Of("/") }
 // onServerSide sets what receives the node's server-side events.
 func (n *node) onServerSide(fn func(event string, args []json.RawMessage)) {
 	n.handlers.serverSide.Store(&fn)
+}
+
+// onAnswer sets what answers the node's server-side events.
+func (n *node) onAnswer(fn func(event string, args []json.RawMessage) (any, error)) {
+	n.handlers.answer.Store(&fn)
 }
 
 // startNode starts a Socketeer node with the Redis adapter on rdb.
@@ -214,7 +225,7 @@ func (p *proc) send(v any) {
 	p.t.Helper()
 	b, _ := json.Marshal(v)
 	if _, err := p.stdin.Write(append(b, '\n')); err != nil {
-		p.t.Fatalf("writing to %s: %v", p.cmd.Args[1], err)
+		p.t.Fatalf("writing to %s: %v; output:\n%s", p.cmd.Args[1], err, p.out())
 	}
 }
 

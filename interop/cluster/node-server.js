@@ -10,6 +10,10 @@
 //         {cmd:"fetch",rooms,seq} {cmd:"join",rooms,room,seq}
 //         {cmd:"leave",rooms,room,seq} {cmd:"disconnect",rooms,close,seq}
 //         {cmd:"serverSideEmit",event,args,seq}
+//         {cmd:"serverSideEmitWithAck",event,args,seq} answers
+//         {t:"ss_acks",seq,responses[,error]}
+// Server-side events with an ack: "cluster:ask" (arg, ...) is answered
+// with {from:"node",got:arg}; "cluster:silent" is never answered.
 // Clients may emit "join" (room, ack) to join a room.
 "use strict";
 const http = require("http");
@@ -37,6 +41,8 @@ async function main() {
     });
   });
   io.on("cluster:hello", (...args) => out({ t: "server_side", event: "cluster:hello", args: toJSON(args) }));
+  io.on("cluster:ask", (...args) => args.pop()({ from: "node", got: args[0] }));
+  io.on("cluster:silent", () => out({ t: "server_side", event: "cluster:silent" }));
 
   const select = (cmd) => io.to(cmd.rooms || []).except(cmd.except || []);
   commands(async (cmd) => {
@@ -74,6 +80,14 @@ async function main() {
       case "serverSideEmit":
         io.serverSideEmit(cmd.event, ...fromJSON(cmd.args || []));
         out({ t: "done", seq: cmd.seq });
+        break;
+      case "serverSideEmitWithAck":
+        try {
+          const res = await io.serverSideEmitWithAck(cmd.event, ...fromJSON(cmd.args || []));
+          out({ t: "ss_acks", seq: cmd.seq, responses: toJSON(res) });
+        } catch (e) {
+          out({ t: "ss_acks", seq: cmd.seq, responses: toJSON(e.responses || []), error: e.message });
+        }
         break;
     }
   });
