@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/socketeer/socketeer/adapter"
 	"github.com/socketeer/socketeer/errors"
 	"github.com/socketeer/socketeer/internal/nsrt"
 )
@@ -27,10 +28,12 @@ import (
 // A namespace struct receives the events other nodes send with
 // ServerSideEmit by declaring
 //
-//	func (c *Chat) OnServerSideEmit(event string, args []json.RawMessage)
+//	func (c *Chat) OnServerSideEmit(event string, args []json.RawMessage) [T] [error]
 //
 // which the app finds at registration, like the event handlers; it runs
-// on the adapter's goroutine, so it must not block.
+// on the adapter's goroutine, so it must not block. Its result, if any,
+// answers a ServerSideEmitWithAck (as a Node listener's callback does,
+// with one value); a non-nil error means no answer and is logged.
 type Namespace nsrt.Handle
 
 func init() {
@@ -127,15 +130,51 @@ func (n *Namespace) ServerSideEmit(event string, args ...any) error {
 	if n.rt() == nil {
 		return errNotRegistered
 	}
+	raw, err := encodeArgs(event, args)
+	if err != nil {
+		return err
+	}
+	return n.rt().Adapter().ServerSideEmit(event, raw)
+}
+
+// ServerSideEmitWithAck sends an event to this namespace on every other
+// node and returns their answers, one Reply per node that answered, as
+// Node's serverSideEmitWithAck does. A node answers with the value its
+// OnServerSideEmit returns (see the package doc). It waits for every
+// node, at most the adapter's request timeout or until ctx ends; then it
+// returns the answers that came with an error wrapping errors.ErrAdapter.
+// Single-node adapters return adapter.ErrUnsupported.
+func (n *Namespace) ServerSideEmitWithAck(ctx context.Context, event string, args ...any) ([]Reply, error) {
+	if n.rt() == nil {
+		return nil, errNotRegistered
+	}
+	acker, ok := n.rt().Adapter().(adapter.ServerSideAcker)
+	if !ok {
+		return nil, adapter.ErrUnsupported
+	}
+	raw, err := encodeArgs(event, args)
+	if err != nil {
+		return nil, err
+	}
+	answers, err := acker.ServerSideEmitWithAck(ctx, event, raw)
+	var replies []Reply
+	for _, a := range answers {
+		replies = append(replies, Reply{Args: a})
+	}
+	return replies, err
+}
+
+// encodeArgs encodes the args of a server-side event as JSON.
+func encodeArgs(event string, args []any) ([]json.RawMessage, error) {
 	raw := make([]json.RawMessage, len(args))
 	for i, a := range args {
 		b, err := json.Marshal(a)
 		if err != nil {
-			return fmt.Errorf("%w: args of %q: %w", errors.ErrEncode, event, err)
+			return nil, fmt.Errorf("%w: args of %q: %w", errors.ErrEncode, event, err)
 		}
 		raw[i] = b
 	}
-	return n.rt().Adapter().ServerSideEmit(event, raw)
+	return raw, nil
 }
 
 // Args, returned by a handler, is a list of ack values sent as separate

@@ -15,7 +15,7 @@
 //	func (c *Chat) OnDisconnect([ctx context.Context,] s *namespace.Socket[, reason string])
 //	func (c *Chat) OnError(s *namespace.Socket, event string, err error) [T]
 //	func (c *Chat) OnAny([ctx context.Context,] s *namespace.Socket, event string, args []json.RawMessage) [results] [error]
-//	func (c *Chat) OnServerSideEmit(event string, args []json.RawMessage)
+//	func (c *Chat) OnServerSideEmit(event string, args []json.RawMessage) [T] [error]
 //	func (c *Chat) OnRecoveryExpired(id string, data map[string]any)
 //
 // The rules:
@@ -43,7 +43,10 @@
 //   - Events no method handles go to OnAny, or are ignored without one.
 //   - OnServerSideEmit receives what other nodes send with
 //     Namespace.ServerSideEmit (or an emitter's), on the adapter's
-//     goroutine.
+//     goroutine. Its result, if any, is its answer to a
+//     Namespace.ServerSideEmitWithAck (one value, as a Node listener's
+//     callback); a non-nil error means no answer and goes to
+//     app.Options.Logf.
 //   - With connection state recovery on (app.Options.Recovery),
 //     OnConnect runs for a recovered socket too, where
 //     s.Recovered() is true; OnRecoveryExpired(id, data) runs, on a timer's

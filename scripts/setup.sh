@@ -3,7 +3,7 @@
 #
 # Idempotent and fast when everything is already present; safe to run on
 # every test run (scripts/test.sh does). Steps, one output line each:
-#   1. Debian packages chromium, python3-socketio, redis-server, plus what
+#   1. Debian packages chromium, nginx, python3-socketio, redis-server, plus what
 #      python-socketio's clients need at run time but Debian's package does
 #      not pull in: python3-requests and python3-websocket (sync Client,
 #      polling and websocket transports), python3-aiohttp (AsyncClient)
@@ -42,6 +42,9 @@ step() { printf 'setup: %-8s %s\n' "$1" "$2"; }
 # --- 1. Debian packages -----------------------------------------------------
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# nginx: examples/cluster's test runs it as a child process in front of the
+# nodes (its own config and ports; the system service is not used).
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
 /usr/bin/python3 -c 'import socketio' >/dev/null 2>&1 || missing+=(python3-socketio)
 /usr/bin/python3 -c 'import requests' >/dev/null 2>&1 || missing+=(python3-requests)
 /usr/bin/python3 -c 'import websocket' >/dev/null 2>&1 || missing+=(python3-websocket)
@@ -50,7 +53,7 @@ missing=()
 { command -v redis-server && command -v redis-cli; } >/dev/null 2>&1 || missing+=(redis-server)
 
 if [ "${#missing[@]}" -eq 0 ]; then
-	step apt "ok (chromium, python3-socketio + client deps, redis-server present)"
+	step apt "ok (chromium, nginx, python3-socketio + client deps, redis-server present)"
 else
 	if [ "$(id -u)" -ne 0 ]; then
 		echo "setup: apt      missing ${missing[*]} and not root; install them with apt-get" >&2

@@ -10,8 +10,10 @@
 //
 // Broadcasts (to everyone, to rooms, with Except, volatile), broadcasts
 // with acknowledgements, FetchSockets, SocketsJoin, SocketsLeave,
-// DisconnectSockets and ServerSideEmit. An operation marked Local stays on
-// this node. Rooms are kept by each node for its own sockets (an
+// DisconnectSockets, ServerSideEmit and ServerSideEmitWithAck (a node
+// answers with its OnServerSideEmit's result, one value, as a Node
+// listener's callback does). An operation marked Local stays on this
+// node. Rooms are kept by each node for its own sockets (an
 // adapter.Memory); nothing is stored in Redis.
 //
 // # Delivery and failures
@@ -28,9 +30,11 @@
 // sockets, BroadcastWithAck stays local and FetchSockets returns the local
 // sockets with an error.
 //
-// Requests wait for every node counted by PUBSUB NUMSUB on the request
-// channel, at most Options.RequestsTimeout; then the answers that came are
-// returned with an error wrapping ErrTimeout. A node that stopped is no
+// Requests (FetchSockets, ServerSideEmitWithAck) wait for every node
+// counted by PUBSUB NUMSUB on the request channel, at most
+// Options.RequestsTimeout; then the answers that came are returned with
+// an error wrapping ErrTimeout. A node whose handler does not answer
+// counts as not answering. A node that stopped is no
 // longer subscribed and is not waited for.
 //
 // # Connection state recovery
@@ -48,6 +52,7 @@
 //
 // Each namespace's adapter has one subscription connection and two
 // goroutines: one handles received messages in order, one publishes.
-// Close stops both. Local.ServerSideEvent is called on the receiving
-// goroutine and must not block.
+// Close stops both. Local.ServerSideEvent and ServerSideEventWithAck are
+// called on the receiving goroutine and must not block; an answer may be
+// given later, from any goroutine, and only the first counts.
 package redis

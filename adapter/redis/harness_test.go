@@ -3,6 +3,7 @@ package redis_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
@@ -36,14 +37,20 @@ func testKey(t *testing.T) string {
 type testNS struct {
 	namespace.Namespace
 	serverSide atomic.Pointer[func(event string, args []json.RawMessage)]
+	answer     atomic.Pointer[func(event string, args []json.RawMessage) (any, error)]
 }
 
 // OnServerSideEmit passes what other nodes send with ServerSideEmit to the
-// function the test set with onServerSide.
-func (n *testNS) OnServerSideEmit(event string, args []json.RawMessage) {
+// function the test set with onServerSide, and answers with the one set
+// with onAnswer; without one it does not answer.
+func (n *testNS) OnServerSideEmit(event string, args []json.RawMessage) (any, error) {
 	if fn := n.serverSide.Load(); fn != nil {
 		(*fn)(event, args)
 	}
+	if fn := n.answer.Load(); fn != nil {
+		return (*fn)(event, args)
+	}
+	return nil, fmt.Errorf("no answer to %q", event)
 }
 
 // OnJoin makes the socket join room and acknowledges "ok".
@@ -65,6 +72,11 @@ func (n *node) ns() *namespace.Namespace { return n.app.Of("/") }
 // onServerSide sets what receives the node's server-side events.
 func (n *node) onServerSide(fn func(event string, args []json.RawMessage)) {
 	n.handlers.serverSide.Store(&fn)
+}
+
+// onAnswer sets what answers the node's server-side events.
+func (n *node) onAnswer(fn func(event string, args []json.RawMessage) (any, error)) {
+	n.handlers.answer.Store(&fn)
 }
 
 // startNode starts a Socketeer node with the Redis adapter on rdb.

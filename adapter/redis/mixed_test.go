@@ -7,12 +7,16 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	redisadapter "github.com/socketeer/socketeer/adapter/redis"
 	"github.com/socketeer/socketeer/emitter"
+	"github.com/socketeer/socketeer/errors"
 	"github.com/socketeer/socketeer/internal/clustertest"
 	"github.com/socketeer/socketeer/internal/testenv"
+	"github.com/socketeer/socketeer/namespace"
 )
 
 // startNodeServer starts interop/cluster/node-server.js, a Node socket.io
@@ -188,4 +192,121 @@ func check(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestMixedServerSideAcks runs two Socketeer nodes and a Node socket.io
+// server with @socket.io/redis-adapter on one Redis, and makes each ask
+// the others with a server-side emit with acknowledgements. Node answers
+// "cluster:ask" and never "cluster:silent"; Socketeer node 0 answers
+// everything, node 1 everything but "cluster:decline" (an error: no
+// answer) and "cluster:panic" (a panic: no answer, the node lives on).
+func TestMixedServerSideAcks(t *testing.T) {
+	addr := testenv.RedisAddr(t)
+	rdb := newClient(t, addr)
+	key := testKey(t)
+	sk := []*node{startNode(t, rdb, key), startNode(t, rdb, key)}
+	for i, n := range sk {
+		from := fmt.Sprintf("go%d", i)
+		n.onAnswer(func(event string, args []json.RawMessage) (any, error) {
+			switch {
+			case i == 1 && event == "cluster:decline":
+				return nil, fmt.Errorf("node %s declines %q", from, event)
+			case i == 1 && event == "cluster:panic":
+				panic("cluster:panic")
+			}
+			return map[string]any{"from": from, "got": args}, nil
+		})
+	}
+	nodeSrv, _ := startNodeServer(t, addr, key)
+	waitNodes(t, rdb, key, 3)
+	ctx := context.Background()
+
+	t.Run("Socketeer asks, Socketeer and Node answer", func(t *testing.T) {
+		start := time.Now()
+		replies, err := sk[0].ns().ServerSideEmitWithAck(ctx, "cluster:ask", "q", 1)
+		check(t, err)
+		t.Logf("answers of a Socketeer and a Node node in %v", time.Since(start))
+		want := map[string]string{"go1": `["q",1]`, "node": `"q"`}
+		if got := answersFrom(t, replies); !reflect.DeepEqual(got, want) {
+			t.Fatalf("answers %v, want %v", got, want)
+		}
+	})
+
+	t.Run("Node asks, Socketeer nodes answer", func(t *testing.T) {
+		nodeSrv.T = t
+		m := nodeSrv.Command(map[string]any{"cmd": "serverSideEmitWithAck", "event": "cluster:ask", "args": []any{"q", 1}})
+		want := []any{
+			map[string]any{"from": "go0", "got": []any{"q", 1.0}},
+			map[string]any{"from": "go1", "got": []any{"q", 1.0}},
+		}
+		if got := sortedByFrom(m["responses"]); m["error"] != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("Node's serverSideEmitWithAck: %v", m)
+		}
+	})
+
+	t.Run("Socketeer asks, Node never answers", func(t *testing.T) {
+		nodeSrv.T = t
+		start := time.Now()
+		replies, err := sk[0].ns().ServerSideEmitWithAck(ctx, "cluster:silent", "x")
+		if !errors.Is(err, redisadapter.ErrTimeout) || !errors.Is(err, errors.ErrAdapter) {
+			t.Fatalf("error %v, want ErrTimeout", err)
+		}
+		if elapsed := time.Since(start); elapsed < 3*time.Second {
+			t.Errorf("gave up after %v, before the 3s request timeout", elapsed)
+		}
+		t.Logf("partial answers after %v: %v", time.Since(start), err)
+		if got, want := answersFrom(t, replies), map[string]string{"go1": `["x"]`}; !reflect.DeepEqual(got, want) {
+			t.Fatalf("answers %v, want %v", got, want)
+		}
+		nodeSrv.WaitN(1, func(m clustertest.Msg) bool { return m.Str("event") == "cluster:silent" })
+	})
+
+	t.Run("Node asks, a Socketeer handler declines", func(t *testing.T) {
+		nodeSrv.T = t
+		m := nodeSrv.Command(map[string]any{"cmd": "serverSideEmitWithAck", "event": "cluster:decline"})
+		want := []any{map[string]any{"from": "go0", "got": []any{}}}
+		if got := sortedByFrom(m["responses"]); !reflect.DeepEqual(got, want) {
+			t.Fatalf("responses %v, want %v", got, want)
+		}
+		if e := m.Str("error"); e != "timeout reached: only 1 responses received out of 2" {
+			t.Fatalf("error %q", e)
+		}
+	})
+
+	t.Run("a panicking handler does not answer, its node lives on", func(t *testing.T) {
+		short, cancel := context.WithTimeout(ctx, time.Second)
+		defer cancel()
+		replies, err := sk[0].ns().ServerSideEmitWithAck(short, "cluster:panic")
+		if !errors.Is(err, redisadapter.ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) || len(replies) != 0 {
+			t.Fatalf("replies %v, error %v; want none and ErrTimeout with the context's deadline", replies, err)
+		}
+		replies, err = sk[0].ns().ServerSideEmitWithAck(ctx, "cluster:ask")
+		if got := answersFrom(t, replies); err != nil || got["go1"] != "[]" {
+			t.Fatalf("after the panic: answers %v, error %v", got, err)
+		}
+	})
+}
+
+// answersFrom maps the "from" of each answer to its "got", as JSON.
+func answersFrom(t *testing.T, replies []namespace.Reply) map[string]string {
+	t.Helper()
+	got := map[string]string{}
+	for _, r := range replies {
+		var v struct {
+			From string
+			Got  json.RawMessage
+		}
+		check(t, r.Decode(&v))
+		got[v.From] = string(v.Got)
+	}
+	return got
+}
+
+// sortedByFrom sorts the answers Node collected by their "from".
+func sortedByFrom(v any) []any {
+	rs, _ := v.([]any)
+	slices.SortFunc(rs, func(a, b any) int {
+		return strings.Compare(clustertest.Msg(a.(map[string]any)).Str("from"), clustertest.Msg(b.(map[string]any)).Str("from"))
+	})
+	return rs
 }

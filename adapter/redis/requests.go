@@ -12,9 +12,11 @@ import (
 
 // request is a request of this node waiting for the other nodes' answers.
 type request struct {
-	numSub   int // nodes that must answer, this one included
-	answered int // nodes that answered, this one included
-	sockets  []adapter.SocketInfo
+	kind     rediswire.RequestType // RemoteFetch or ServerSideEmit
+	numSub   int                   // nodes that must answer, this one included
+	answered int                   // nodes that answered, this one included
+	sockets  []adapter.SocketInfo  // of a RemoteFetch
+	answers  [][]json.RawMessage   // of a ServerSideEmit
 	done     chan struct{}
 	finished bool
 }
@@ -44,29 +46,35 @@ func (a *redisAdapter) FetchSockets(ctx context.Context, o adapter.Options) ([]a
 	if n <= 1 {
 		return local, nil
 	}
-	id := rediswire.NewID(6)
-	r := &request{numSub: n, answered: 1, sockets: local, done: make(chan struct{})}
+	r := &request{kind: rediswire.RemoteFetch, numSub: n, answered: 1, sockets: local, done: make(chan struct{})}
+	err = a.ask(ctx, "fetchSockets", rediswire.Request{Type: rediswire.RemoteFetch, Opts: requestOptions(o)}, r)
+	return r.sockets, err
+}
+
+// ask publishes req with a fresh request id and waits for the answers r
+// expects. Once it returns, r is no longer updated.
+func (a *redisAdapter) ask(ctx context.Context, what string, req rediswire.Request, r *request) error {
+	req.UID, req.RequestID = a.uid, rediswire.NewID(6)
 	a.mu.Lock()
 	if a.closed {
 		a.mu.Unlock()
-		return local, ErrClosed
+		return ErrClosed
 	}
-	a.requests[id] = r
+	a.requests[req.RequestID] = r
 	a.mu.Unlock()
-	opts := rediswire.NewOptions(o.Rooms, o.Except, false)
-	opts.Flags = nil
-	err = a.enqueueJSON(a.requestChannel, rediswire.Request{UID: a.uid, RequestID: id, Type: rediswire.RemoteFetch, Opts: &opts})
+	err := a.enqueueJSON(a.requestChannel, req)
 	if err == nil {
 		err = a.await(ctx, r)
 	}
 	a.mu.Lock()
-	delete(a.requests, id)
-	out, answered := r.sockets, r.answered
+	delete(a.requests, req.RequestID)
+	r.finish()
+	answered := r.answered
 	a.mu.Unlock()
 	if err != nil {
-		return out, fmt.Errorf("%w (fetchSockets: %d of %d nodes answered)", err, answered, n)
+		return fmt.Errorf("%w (%s: %d of %d nodes answered)", err, what, answered, r.numSub)
 	}
-	return out, nil
+	return nil
 }
 
 // await waits for r to finish, for the requests timeout or for ctx.
@@ -114,24 +122,6 @@ func (a *redisAdapter) DisconnectSockets(o adapter.Options, closeConn bool) erro
 		return nil
 	}
 	return a.publishRequest(rediswire.Request{Type: rediswire.RemoteDisconnect, Opts: requestOptions(o), Close: &closeConn})
-}
-
-// ServerSideEmit sends event to the namespace on every other node (Socketeer
-// or Node). Acknowledgements are not supported.
-func (a *redisAdapter) ServerSideEmit(event string, args []json.RawMessage) error {
-	data := make([]json.RawMessage, 0, 1+len(args))
-	name, err := json.Marshal(event)
-	if err != nil {
-		return err
-	}
-	data = append(data, name)
-	for _, arg := range args {
-		if len(arg) == 0 {
-			arg = json.RawMessage("null")
-		}
-		data = append(data, arg)
-	}
-	return a.publishRequest(rediswire.Request{Type: rediswire.ServerSideEmit, Data: data})
 }
 
 func (a *redisAdapter) publishRequest(req rediswire.Request) error {
@@ -260,30 +250,6 @@ func (a *redisAdapter) answerAllRooms(req *rediswire.Request) {
 	}{req.RequestID, rooms})
 }
 
-// onServerSideEmit passes [event, ...args] to the local namespace. A
-// request with an id asks for an acknowledgement, which Socketeer nodes do
-// not give: the asking Node server counts this node as not answering.
-func (a *redisAdapter) onServerSideEmit(req *rediswire.Request) {
-	data, ok := req.Data.([]any)
-	if !ok || len(data) == 0 {
-		return
-	}
-	event, ok := data[0].(string)
-	if !ok {
-		return
-	}
-	args := make([]json.RawMessage, 0, len(data)-1)
-	for _, v := range data[1:] {
-		raw, err := rediswire.ToJSON(v)
-		if err != nil {
-			a.logf("server-side emit %q: %v", event, err)
-			return
-		}
-		args = append(args, raw)
-	}
-	a.local.ServerSideEvent(event, args)
-}
-
 // onResponse handles an answer to one of this node's requests.
 func (a *redisAdapter) onResponse(msg []byte) {
 	var r rediswire.Response
@@ -295,11 +261,35 @@ func (a *redisAdapter) onResponse(msg []byte) {
 		return
 	}
 	a.mu.Lock()
-	_, mine := a.requests[r.RequestID]
+	req := a.requests[r.RequestID]
 	a.mu.Unlock()
-	if !mine {
+	if req == nil {
 		return // another node's
 	}
+	var sockets []adapter.SocketInfo
+	var answer []json.RawMessage
+	if req.kind == rediswire.ServerSideEmit {
+		answer = serverSideAnswer(&r)
+	} else {
+		sockets = a.responseSockets(&r)
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if req.finished {
+		return
+	}
+	req.answered++
+	req.sockets = append(req.sockets, sockets...)
+	if req.kind == rediswire.ServerSideEmit {
+		req.answers = append(req.answers, answer)
+	}
+	if req.answered >= req.numSub {
+		req.finish()
+	}
+}
+
+// responseSockets decodes the sockets of a fetchSockets response.
+func (a *redisAdapter) responseSockets(r *rediswire.Response) []adapter.SocketInfo {
 	var sockets []adapter.SocketInfo
 	for _, raw := range r.Sockets {
 		si, err := rediswire.FromSocket(raw)
@@ -309,15 +299,5 @@ func (a *redisAdapter) onResponse(msg []byte) {
 		}
 		sockets = append(sockets, si)
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	req := a.requests[r.RequestID]
-	if req == nil || req.finished {
-		return
-	}
-	req.answered++
-	req.sockets = append(req.sockets, sockets...)
-	if req.answered >= req.numSub {
-		req.finish()
-	}
+	return sockets
 }

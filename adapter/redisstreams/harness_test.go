@@ -55,8 +55,14 @@ func (n *testNS) OnRecoveryExpired(id string, data map[string]any) {
 	n.expired <- fmt.Sprint(id, " ", data["name"])
 }
 
-func (n *testNS) OnServerSideEmit(event string, args []json.RawMessage) {
+// OnServerSideEmit records the event and answers "cluster:ask" with
+// {from: "go", got: its first arg}; other events get no answer.
+func (n *testNS) OnServerSideEmit(event string, args []json.RawMessage) (any, error) {
 	n.serverSide <- fmt.Sprintf("%s%s", event, args)
+	if event != "cluster:ask" || len(args) == 0 {
+		return nil, fmt.Errorf("no answer to %q", event)
+	}
+	return map[string]any{"from": "go", "got": args[0]}, nil
 }
 
 func (n *testNS) OnJoin(s *namespace.Socket, room string) string {

@@ -12,13 +12,15 @@ import (
 
 // TestBench builds and starts the benchmark server, then checks its
 // contract with client.js: echo acks its args unchanged, broadcast reaches
-// room "bench", the sender included.
+// room "bench", the sender included; and the room-heavy run's events: join
+// acks how many rooms it joined, roomcast reaches the room.
 func TestBench(t *testing.T) {
 	srv := run.Start(t, ".", "bench server on")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	out := run.Node(t, ctx, "client.js", "URL="+srv.URL)
-	for _, want := range []string{`echo acked: {"n":1,"s":"two"}`, `broadcast got: {"hello":"room"}`} {
+	for _, want := range []string{`echo acked: {"n":1,"s":"two"}`, `broadcast got: {"hello":"room"}`,
+		`join acked: 2`, `roomcast got: {"room":"r2"}`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("client printed %q, want %q", out, want)
 		}

@@ -10,9 +10,16 @@ const socket = io(process.env.URL || process.argv[2] || "http://127.0.0.1:3000",
 socket.on("connect", async () => {
   const reply = await socket.emitWithAck("echo", { n: 1, s: "two" });
   console.log("echo acked:", JSON.stringify(reply));
-  socket.once("msg", (payload) => {
+  socket.once("msg", async (payload) => {
     console.log("broadcast got:", JSON.stringify(payload));
-    socket.disconnect();
+    // The room-heavy run of internal/clusterbench: join, then one per room.
+    const joined = await socket.emitWithAck("join", ["r1", "r2"]);
+    console.log("join acked:", JSON.stringify(joined));
+    socket.once("msg", (payload) => {
+      console.log("roomcast got:", JSON.stringify(payload));
+      socket.disconnect();
+    });
+    socket.emit("roomcast", "r2", { room: "r2" });
   });
   socket.emit("broadcast", { hello: "room" });
 });

@@ -41,6 +41,20 @@ func (b *Bench) OnBroadcast(s *namespace.Socket, args ...json.RawMessage) error 
 	return b.To("bench").Emit("msg", args[0])
 }
 
+// OnJoin puts the socket in the rooms listed and acknowledges with how many
+// it joined: the room-heavy run of internal/clusterbench (not part of the
+// side-by-side contract).
+func (b *Bench) OnJoin(s *namespace.Socket, rooms []string) int {
+	s.Join(rooms...)
+	return len(rooms)
+}
+
+// OnRoomcast sends the payload to one room as "msg": the room-heavy run
+// sends one per room.
+func (b *Bench) OnRoomcast(s *namespace.Socket, room string, payload json.RawMessage) error {
+	return b.To(room).Emit("msg", payload)
+}
+
 func newApp() (*app.App, error) {
 	o := app.Options{Engine: engine.Options{
 		PingInterval: 25 * time.Second,

@@ -10,8 +10,9 @@
 // /static/, Socket.IO at /socket.io/ and Prometheus metrics at /metrics.
 // With ADMIN_USER and ADMIN_PASSWORD set (the password or its bcrypt
 // hash) it also serves the Socket.IO Admin UI at /admin/, in development
-// mode with that login. The handlers are in chat.go; the page's
-// JavaScript is templates/static/chat.js.
+// mode with that login. The handlers are in examples/internal/chat, which
+// examples/cluster serves too; the page's JavaScript is
+// templates/static/chat.js.
 package main
 
 import (
@@ -29,6 +30,7 @@ import (
 
 	"github.com/socketeer/socketeer/admin"
 	"github.com/socketeer/socketeer/app"
+	"github.com/socketeer/socketeer/examples/internal/chat"
 	"github.com/socketeer/socketeer/metrics"
 	"github.com/socketeer/socketeer/templates"
 )
@@ -54,7 +56,7 @@ func newApp(logf func(string, ...any)) (*app.App, *metrics.Metrics, error) {
 		}
 	}
 	a := app.New(o)
-	if err := a.Register(&Chat{logf: logf, recovery: true}, "/"); err != nil {
+	if err := a.Register(chat.New(logf, true, ""), "/"); err != nil {
 		return nil, nil, err
 	}
 	return a, m, nil
@@ -91,9 +93,7 @@ func newAdmin(user, pass string) (*admin.Server, error) {
 func routes(a *app.App, m *metrics.Metrics) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", m.Handler())
-	mux.Handle("/socket.io/", a)
-	mux.Handle("/static/", templates.Static())
-	mux.Handle("GET /{$}", templates.Page("chat.html", templates.Data{Title: "Socketeer chat", MaxLength: MaxText}))
+	chat.Mount(mux, a, "Socketeer chat")
 	if _, _, ok := adminLogin(); ok {
 		mux.Handle("/admin/", http.StripPrefix("/admin", admin.UI()))
 	}

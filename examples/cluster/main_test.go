@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -14,26 +16,31 @@ import (
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/goleak"
 
+	"github.com/socketeer/socketeer/examples/internal/chat"
 	"github.com/socketeer/socketeer/internal/rediswire"
 	"github.com/socketeer/socketeer/internal/testenv"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// startNodes starts n chat nodes on one Redis with a channel prefix of the
-// test's own.
+// startNodes starts n chat nodes in this process on one Redis, with a
+// channel prefix of the test's own and the adapter REDIS_ADAPTER names.
 func startNodes(t *testing.T, n int) []*httptest.Server {
 	t.Helper()
 	rdb := redis.NewClient(&redis.Options{Addr: testenv.RedisAddr(t)})
 	t.Cleanup(func() { rdb.Close() })
-	key := "socketeer-cluster-test-" + rediswire.NewID(8)
+	f, recovers, err := newAdapter(os.Getenv("REDIS_ADAPTER"), rdb, "socketeer-cluster-test-"+rediswire.NewID(8))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var srvs []*httptest.Server
 	for i := range n {
-		a, err := newApp(rdb, key, "node"+string(rune('A'+i)))
+		name := "node" + string(rune('A'+i))
+		a, err := newApp(f, recovers, name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv := httptest.NewServer(a)
+		srv := httptest.NewServer(routes(a, name))
 		t.Cleanup(func() {
 			// A polling session that is never polled again (TestStickyCookie)
 			// holds Shutdown until this deadline.
@@ -52,6 +59,7 @@ func startNodes(t *testing.T, n int) []*httptest.Server {
 type wsClient struct {
 	t    *testing.T
 	conn *websocket.Conn
+	id   string // the socket id
 }
 
 func dial(t *testing.T, srv *httptest.Server) *wsClient {
@@ -64,8 +72,12 @@ func dial(t *testing.T, srv *httptest.Server) *wsClient {
 	t.Cleanup(func() { conn.Close() })
 	c := &wsClient{t: t, conn: conn}
 	c.expect("0{")
-	c.send("40")
-	c.expect("40{")
+	c.send(`40{"nickname":"` + t.Name() + `"}`)
+	var ok struct{ SID string }
+	if err := json.Unmarshal([]byte(c.expect("40{")[2:]), &ok); err != nil {
+		t.Fatal(err)
+	}
+	c.id = ok.SID
 	return c
 }
 
@@ -94,26 +106,47 @@ func (c *wsClient) expect(prefix string) string {
 	}
 }
 
-// TestBroadcastCrossesNodes sends a chat message on node A and receives it
-// on a client of node B.
+// event returns the payload of the event packet s (42["name",payload]).
+func event(t *testing.T, s string, v any) {
+	t.Helper()
+	var ev []json.RawMessage
+	if err := json.Unmarshal([]byte(s[2:]), &ev); err != nil || len(ev) != 2 {
+		t.Fatalf("event %s: %v", s, err)
+	}
+	if err := json.Unmarshal(ev[1], v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBroadcastCrossesNodes joins a client of node A and one of node B to
+// a room: a message sent on A reaches B's member; a private message from B
+// reaches A's client, which B's node finds on A.
 func TestBroadcastCrossesNodes(t *testing.T) {
 	srvs := startNodes(t, 2)
 	a, b := dial(t, srvs[0]), dial(t, srvs[1])
-	a.send(`42["message","hello from A"]`)
-	for _, c := range []*wsClient{a, b} {
-		got := c.expect(`42["message"`)
-		var ev []json.RawMessage
-		if err := json.Unmarshal([]byte(got[2:]), &ev); err != nil {
-			t.Fatal(err)
-		}
-		var m message
-		if err := json.Unmarshal(ev[1], &m); err != nil {
-			t.Fatal(err)
-		}
-		if m.Text != "hello from A" || m.Node != "nodeA" {
-			t.Fatalf("got %+v", m)
-		}
+	var w chat.Welcome
+	event(t, b.expect(`42["welcome"`), &w)
+	if w.Node != "nodeB" || w.ID != b.id {
+		t.Fatalf("welcome %+v", w)
 	}
+	for i, c := range []*wsClient{a, b} {
+		c.send(fmt.Sprintf(`42%d["join",{"room":"r"}]`, i))
+		c.expect(fmt.Sprintf(`43%d[{"room":"r"}]`, i))
+	}
+	a.send(`425["send_message",{"room":"r","text":"hello from A"}]`)
+	var m chat.Posted
+	event(t, b.expect(`42["room_message"`), &m)
+	if m.Text != "hello from A" || m.Room != "r" || m.From.ID != a.id {
+		t.Fatalf("B got %+v", m)
+	}
+	a.expect(`435[{"time"`)
+
+	b.send(`426["private_message",{"to":"` + a.id + `","text":"psst"}]`)
+	event(t, a.expect(`42["private_message"`), &m)
+	if m.Text != "psst" || m.From.ID != b.id {
+		t.Fatalf("A got %+v", m)
+	}
+	b.expect(`436[{"time"`)
 }
 
 // TestStickyCookie checks the "io" cookie of the polling handshake, and
@@ -148,5 +181,28 @@ func TestStickyCookie(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusBadRequest || string(body) != `{"code":1,"message":"Session ID unknown"}` {
 		t.Fatalf("wrong node answered %d %s", resp.StatusCode, body)
+	}
+}
+
+// TestNewAdapter checks the REDIS_ADAPTER names: the factory is made
+// without reaching Redis, and an unknown name is refused.
+func TestNewAdapter(t *testing.T) {
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"})
+	defer rdb.Close()
+	tests := []struct {
+		kind     string
+		ok       bool
+		recovers bool
+	}{
+		{"", true, false},
+		{"pubsub", true, false},
+		{"streams", true, true},
+		{"bogus", false, false},
+	}
+	for _, tt := range tests {
+		f, recovers, err := newAdapter(tt.kind, rdb, "k")
+		if (err == nil) != tt.ok || (f != nil) != tt.ok || recovers != tt.recovers {
+			t.Errorf("newAdapter(%q) = factory %v, recovers %v, error %v", tt.kind, f != nil, recovers, err)
+		}
 	}
 }

@@ -37,13 +37,32 @@ func (c *counts) record(seq int, now int64) {
 	}
 }
 
+// conn is one client; mu serialises its writes (pongs from its reader,
+// commands from stdin).
+type conn struct {
+	ws     *websocket.Conn
+	mu     sync.Mutex
+	joined chan struct{} // closed when the ack of its join arrives
+}
+
+func (c *conn) write(msg string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ws.WriteMessage(websocket.TextMessage, []byte(msg))
+}
+
 // runChild opens n websocket clients to addr, answers pings, counts the
-// "msg" broadcasts it receives and takes commands on stdin: ready, send
-// SEQ T, count SEQ.
+// "msg" packets it receives and takes commands on stdin:
+//
+//	ready                    → ready N (connections open)
+//	send SEQ T               → the first client emits broadcast {seq,t}
+//	join NODE NODES R K H    → room-heavy layout (see roomLayout): this
+//	                           child's clients join their rooms; → joined M
+//	roomcast NODE NODES R K H SEQ T → one roomcast per room this child sends
+//	count SEQ                → count N LAST (receipts of SEQ, last at ns)
 func runChild(addr string, n int, src string, srcn int) {
 	var c counts
-	conns := make([]*websocket.Conn, 0, n)
-	var wmu sync.Mutex // the sender's conn is written by the reader (pongs) and by send
+	conns := make([]*conn, 0, n)
 	sem := make(chan struct{}, 50)
 	var mu sync.Mutex
 	var wg sync.WaitGroup
@@ -57,16 +76,17 @@ func runChild(addr string, n int, src string, srcn int) {
 				log.Printf("child %s: dial %d: %v", addr, i, err)
 				return
 			}
+			cn := &conn{ws: ws, joined: make(chan struct{})}
 			mu.Lock()
-			conns = append(conns, ws)
-			first := len(conns) == 1
+			conns = append(conns, cn)
 			mu.Unlock()
 			// Read (and answer pings) at once: connecting them all may
 			// take longer than a ping interval and timeout.
-			go read(ws, &c, first, &wmu)
+			go read(cn, &c)
 		})
 	}
 	wg.Wait()
+	var layout *roomLayout
 	in := bufio.NewScanner(os.Stdin)
 	for in.Scan() {
 		f := strings.Fields(in.Text())
@@ -74,17 +94,21 @@ func runChild(addr string, n int, src string, srcn int) {
 		case len(f) == 1 && f[0] == "ready":
 			fmt.Printf("ready %d\n", len(conns))
 		case len(f) == 3 && f[0] == "send":
-			msg := fmt.Sprintf(`42["broadcast",{"seq":%s,"t":%s,"pad":"%s"}]`, f[1], f[2], strings.Repeat("x", 50))
-			wmu.Lock()
-			err := conns[0].WriteMessage(websocket.TextMessage, []byte(msg))
-			wmu.Unlock()
+			err := conns[0].write(fmt.Sprintf(`42["broadcast",{"seq":%s,"t":%s,"pad":"%s"}]`, f[1], f[2], strings.Repeat("x", 50)))
 			fmt.Printf("sent %v\n", err)
+		case len(f) == 6 && f[0] == "join":
+			layout = parseLayout(f[1:])
+			fmt.Printf("joined %d\n", joinRooms(conns, layout))
+		case len(f) == 8 && f[0] == "roomcast" && layout != nil:
+			fmt.Printf("sent %d\n", roomcast(conns, layout, f[6], f[7]))
 		case len(f) == 2 && f[0] == "count":
 			seq, _ := strconv.Atoi(f[1])
 			if seq < 0 || seq >= maxSeq {
 				seq = 0
 			}
 			fmt.Printf("count %d %d\n", c.n[seq].Load(), c.last[seq].Load())
+		default:
+			fmt.Printf("unknown command %q\n", in.Text())
 		}
 	}
 }
@@ -120,23 +144,20 @@ func dial(addr, ip string) (*websocket.Conn, error) {
 
 var seqKey = []byte(`"seq":`)
 
-// read answers pings and counts broadcasts until the connection ends.
-func read(ws *websocket.Conn, c *counts, shared bool, wmu *sync.Mutex) {
+// read answers pings, notes the ack of its join and counts "msg" packets
+// until the connection ends.
+func read(cn *conn, c *counts) {
 	for {
-		_, m, err := ws.ReadMessage()
+		_, m, err := cn.ws.ReadMessage()
 		if err != nil {
 			return
 		}
 		now := time.Now().UnixNano()
 		switch {
 		case len(m) == 1 && m[0] == '2':
-			if shared {
-				wmu.Lock()
-			}
-			ws.WriteMessage(websocket.TextMessage, []byte("3"))
-			if shared {
-				wmu.Unlock()
-			}
+			cn.write("3")
+		case bytes.HasPrefix(m, []byte("43")):
+			close(cn.joined)
 		case bytes.HasPrefix(m, []byte(`42["msg",`)):
 			i := bytes.Index(m, seqKey)
 			if i < 0 {

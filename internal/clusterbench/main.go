@@ -6,6 +6,13 @@
 // times the emit to the last receipt on any node. Loopback only.
 //
 //	go run ./internal/clusterbench -nodes 127.0.0.1:4001,127.0.0.1:4002 -per 19500 -pids 101,102
+//
+// With -rooms R it runs the room-heavy scenario instead: R rooms of
+// -members K sockets, each room on -hosts H of the nodes (so each node
+// hosts H/N of the rooms), one message per room per repetition; it reports
+// the servers' CPU, the Redis servers' CPU and the bytes each node received
+// from Redis (-redis lists the Redis servers' addresses, found with ss).
+// The nodes must answer "join" and "roomcast" as examples/bench does.
 package main
 
 import (
@@ -30,13 +37,22 @@ func main() {
 	nodes := flag.String("nodes", "", "comma-separated host:port of the nodes")
 	per := flag.Int("per", 19500, "connections per node")
 	pids := flag.String("pids", "", "comma-separated server PIDs, for RSS and CPU")
-	reps := flag.Int("reps", 5, "broadcasts to all")
+	reps := flag.Int("reps", 5, "broadcasts to all (or, with -rooms, messages to every room)")
+	rooms := flag.Int("rooms", 0, "room-heavy run: number of rooms (0: broadcast to all)")
+	members := flag.Int("members", 10, "room-heavy run: members per room")
+	hosts := flag.Int("hosts", 2, "room-heavy run: nodes each room has members on")
+	redisAddrs := flag.String("redis", "", "comma-separated Redis server addresses, for their CPU and each node's bytes from Redis")
 	flag.Parse()
 	if *child {
 		runChild(*addr, *n, *src, *srcn)
 		return
 	}
-	if err := orchestrate(strings.Split(*nodes, ","), *per, parsePIDs(*pids), *reps); err != nil {
+	red, err := findRedis(strings.Split(*redisAddrs, ","))
+	if err != nil {
+		log.Fatal(err)
+	}
+	sc := scenario{per: *per, reps: *reps, rooms: *rooms, members: *members, hosts: *hosts}
+	if err := orchestrate(strings.Split(*nodes, ","), parsePIDs(*pids), red, sc); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -60,7 +76,15 @@ func (nd *node) ask(line string) (string, error) {
 	return nd.out.Text(), nil
 }
 
-func orchestrate(addrs []string, per int, pids []int, reps int) error {
+// scenario is what a run does: per connections per node, then reps
+// broadcasts to all, or with rooms > 0 the room-heavy run.
+type scenario struct {
+	per, reps             int
+	rooms, members, hosts int
+}
+
+func orchestrate(addrs []string, pids []int, red *redisServers, sc scenario) error {
+	per, reps := sc.per, sc.reps
 	for _, a := range addrs {
 		if host, _, err := net.SplitHostPort(a); err != nil || !net.ParseIP(host).IsLoopback() {
 			return fmt.Errorf("node %q: loopback host:port only", a)
@@ -93,9 +117,12 @@ func orchestrate(addrs []string, per int, pids []int, reps int) error {
 	time.Sleep(3 * time.Second)
 	rss1 := sumRSS(pids)
 	log.Printf("clusterbench: servers' RSS %d KiB -> %d KiB = %.1f KiB/conn", rss0, rss1, float64(rss1-rss0)/float64(total))
-	var lasts, cpus []float64
+	if sc.rooms > 0 {
+		return orchestrateRooms(all, pids, red, sc.rooms, sc.members, sc.hosts, reps)
+	}
+	var lasts, cpus, rcpus []float64
 	for r := range reps {
-		cpu0 := sumCPU(pids)
+		cpu0, rcpu0 := sumCPU(pids), sumCPU(red.pids)
 		t := time.Now().UnixNano()
 		reply, err := all[0].ask(fmt.Sprintf("send %d %d", r, t))
 		if err != nil {
@@ -104,31 +131,17 @@ func orchestrate(addrs []string, per int, pids []int, reps int) error {
 		if reply != "sent <nil>" {
 			log.Printf("clusterbench: broadcast %d: %s", r, reply)
 		}
-		got, last := 0, int64(0)
-		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-			got, last = 0, 0
-			for _, nd := range all {
-				line, err := nd.ask(fmt.Sprintf("count %d", r))
-				if err != nil {
-					return err
-				}
-				var c int
-				var l int64
-				fmt.Sscanf(line, "count %d %d", &c, &l)
-				got += c
-				last = max(last, l)
-			}
-			if got >= total {
-				break
-			}
+		got, last, err := waitCounts(all, r, total, 30*time.Second)
+		if err != nil {
+			return err
 		}
-		ms, cpu := float64(last-t)/1e6, float64(sumCPU(pids)-cpu0)/1e6
-		lasts, cpus = append(lasts, ms), append(cpus, cpu)
-		log.Printf("clusterbench: broadcast %d: %d/%d received, last %.1f ms, servers' CPU %.1f ms", r, got, total, ms, cpu)
+		ms, cpu, rcpu := float64(last-t)/1e6, float64(sumCPU(pids)-cpu0)/1e6, float64(sumCPU(red.pids)-rcpu0)/1e6
+		lasts, cpus, rcpus = append(lasts, ms), append(cpus, cpu), append(rcpus, rcpu)
+		log.Printf("clusterbench: broadcast %d: %d/%d received, last %.1f ms, servers' CPU %.1f ms, Redis CPU %.1f ms", r, got, total, ms, cpu, rcpu)
 		time.Sleep(time.Second)
 	}
 	cpu := median(cpus)
-	log.Printf("clusterbench: median emit→last receipt %.1f ms over %d broadcasts; servers' CPU per broadcast %.0f ms (%.1f µs per delivery, %.0f deliveries/s); servers' RSS after %d KiB",
-		median(lasts), len(lasts), cpu, cpu*1000/float64(total), float64(total)/(median(lasts)/1000), sumRSS(pids))
+	log.Printf("clusterbench: median emit→last receipt %.1f ms over %d broadcasts; servers' CPU per broadcast %.0f ms (%.1f µs per delivery, %.0f deliveries/s); Redis CPU %.0f ms; servers' RSS after %d KiB",
+		median(lasts), len(lasts), cpu, cpu*1000/float64(total), float64(total)/(median(lasts)/1000), median(rcpus), sumRSS(pids))
 	return nil
 }

@@ -142,7 +142,7 @@ func (p *Proc) Send(v any) {
 	p.T.Helper()
 	b, _ := json.Marshal(v)
 	if _, err := p.stdin.Write(append(b, '\n')); err != nil {
-		p.T.Fatalf("writing to %s: %v", p.cmd.Args[1], err)
+		p.T.Fatalf("writing to %s: %v; output:\n%s", p.cmd.Args[1], err, p.Out())
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/socketeer/socketeer/errors"
+	"github.com/socketeer/socketeer/internal/nsrt"
 	"github.com/socketeer/socketeer/namespace"
 	"github.com/socketeer/socketeer/protocol"
 	"github.com/socketeer/socketeer/router"
@@ -45,7 +46,7 @@ type Table struct {
 	disconnect func(ctx context.Context, s *namespace.Socket, reason string)
 	onError    router.ErrorHandler
 	catchAll   *handler
-	serverSide func(event string, args []json.RawMessage)
+	serverSide nsrt.ServerSideHandler
 	// recoveryExpired is OnRecoveryExpired.
 	recoveryExpired func(id string, data map[string]any)
 	events          map[string]*handler
@@ -53,7 +54,7 @@ type Table struct {
 
 // ServerSide returns the namespace struct's OnServerSideEmit, nil without
 // one.
-func (t *Table) ServerSide() func(event string, args []json.RawMessage) { return t.serverSide }
+func (t *Table) ServerSide() nsrt.ServerSideHandler { return t.serverSide }
 
 // RecoveryExpired returns the namespace struct's OnRecoveryExpired, nil
 // without one.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 
+	"github.com/socketeer/socketeer/errors"
 	"github.com/socketeer/socketeer/namespace"
 	"github.com/socketeer/socketeer/router"
 )
@@ -115,17 +116,56 @@ func compileCatchAll(typeName, method string, fn reflect.Value) (*handler, error
 	return h, nil
 }
 
-const allowedServerSide = "allowed: func(event string, args []json.RawMessage)"
+const allowedServerSide = "allowed: func(event string, args []json.RawMessage) [T] [error] — the result, if any, answers ServerSideEmitWithAck"
 
 // compileServerSide checks OnServerSideEmit, which receives the events
-// other nodes send with Namespace.ServerSideEmit.
+// other nodes send with Namespace.ServerSideEmit. Its result, if any, is
+// the answer to a ServerSideEmitWithAck; a non-nil error means no answer.
 func (t *Table) compileServerSide(method string, fn reflect.Value) error {
-	f, ok := fn.Interface().(func(string, []json.RawMessage))
-	if !ok {
-		return registrationErr(t.typeName+"."+method, fmt.Sprintf("has signature %s", fn.Type()), allowedServerSide)
+	ft := fn.Type()
+	ok := ft.NumIn() == 2 && ft.In(0) == typeString && ft.In(1) == typeRawSlice && !ft.IsVariadic() && ft.NumOut() <= 2
+	if ok && ft.NumOut() == 2 {
+		ok = ft.Out(0) != typeError && ft.Out(1) == typeError
 	}
-	t.serverSide = f
+	if ok && ft.NumOut() > 0 && ft.Out(0) != typeError {
+		ok = encodable(ft.Out(0)) == nil
+	}
+	if !ok {
+		return registrationErr(t.typeName+"."+method, fmt.Sprintf("has signature %s", ft), allowedServerSide)
+	}
+	if f, plain := fn.Interface().(func(string, []json.RawMessage)); plain {
+		t.serverSide = func(event string, args []json.RawMessage) ([]json.RawMessage, error) {
+			f(event, args)
+			return nil, nil
+		}
+		return nil
+	}
+	t.serverSide = func(event string, args []json.RawMessage) ([]json.RawMessage, error) {
+		return serverSideAnswer(event, fn.Call([]reflect.Value{reflect.ValueOf(event), reflect.ValueOf(args)}))
+	}
 	return nil
+}
+
+// serverSideAnswer turns the results of an OnServerSideEmit into its
+// answer: nil when it returned an error or has no value result.
+func serverSideAnswer(event string, out []reflect.Value) ([]json.RawMessage, error) {
+	if len(out) == 0 {
+		return nil, nil
+	}
+	if last := out[len(out)-1]; last.Type() == typeError {
+		if !last.IsNil() {
+			return nil, last.Interface().(error)
+		}
+		out = out[:len(out)-1]
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	b, err := json.Marshal(out[0].Interface())
+	if err != nil {
+		return nil, fmt.Errorf("%w: answer to server-side event %q: %w", errors.ErrEncode, event, err)
+	}
+	return []json.RawMessage{b}, nil
 }
 
 const allowedRecoveryExpired = "allowed: func(id string, data map[string]any)"

@@ -2,6 +2,7 @@ package nsrt
 
 import (
 	"encoding/json"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,7 +22,7 @@ type Runtime struct {
 	logf       func(format string, args ...any)
 	ackTimeout time.Duration
 	ackIDs     atomic.Int64
-	serverSide func(event string, args []json.RawMessage)
+	serverSide ServerSideHandler
 	observer   Observer
 	rec        recovery.Recoverer // nil when connection state recovery is off
 
@@ -39,9 +40,9 @@ type Options struct {
 	Logf func(format string, args ...any)
 	// AckTimeout is the default timeout of acks (default 10s).
 	AckTimeout time.Duration
-	// ServerSide receives the events other nodes send with ServerSideEmit;
-	// nil drops them.
-	ServerSide func(event string, args []json.RawMessage)
+	// ServerSide receives the events other nodes send with ServerSideEmit
+	// and ServerSideEmitWithAck; nil drops them.
+	ServerSide ServerSideHandler
 	// Observer, when set, sees the namespace's sockets, events and rooms.
 	Observer Observer
 	// Recovery switches connection state recovery on; nil leaves it off.
@@ -50,6 +51,12 @@ type Options struct {
 	// cannot recover and runs without.
 	Recovery *recovery.Options
 }
+
+// ServerSideHandler handles an event another node sent with
+// ServerSideEmit or ServerSideEmitWithAck. Its answer (one arg) goes back
+// to a ServerSideEmitWithAck; nil means no answer, and so does an error,
+// which is logged.
+type ServerSideHandler func(event string, args []json.RawMessage) (answer []json.RawMessage, err error)
 
 // New returns the runtime of namespace name.
 func New(name string, o Options) (*Runtime, error) {
@@ -160,9 +167,35 @@ func (l *localView) Each(fn func(adapter.Socket)) {
 }
 
 func (l *localView) ServerSideEvent(event string, args []json.RawMessage) {
-	if l.serverSide != nil {
-		l.serverSide(event, args)
+	l.serverSideCall(event, args)
+}
+
+var _ adapter.LocalAcker = (*localView)(nil)
+
+func (l *localView) ServerSideEventWithAck(event string, args []json.RawMessage, ack func(args []json.RawMessage)) {
+	if answer := l.serverSideCall(event, args); answer != nil {
+		ack(answer)
 	}
+}
+
+// serverSideCall runs the namespace's OnServerSideEmit and returns its
+// answer; its error or panic is logged and means no answer.
+func (l *localView) serverSideCall(event string, args []json.RawMessage) (answer []json.RawMessage) {
+	if l.serverSide == nil {
+		return nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			l.Logf("socketeer: %s: OnServerSideEmit(%q) panicked: %v\n%s", l.name, event, r, debug.Stack())
+			answer = nil
+		}
+	}()
+	answer, err := l.serverSide(event, args)
+	if err != nil {
+		l.Logf("socketeer: %s: OnServerSideEmit(%q): %v", l.name, event, err)
+		return nil
+	}
+	return answer
 }
 
 func (l *localView) Logf(format string, args ...any) {

@@ -1,8 +1,8 @@
 // Package testenv locates the real Socket.IO clients and services that
 // socketeer's integration tests drive: Node.js with the packages installed in
 // interop/ (socket.io-client, socket.io, the Redis adapter and emitter,
-// playwright-core), Debian's python3-socketio, Debian's Chromium, and a Redis
-// server.
+// playwright-core), Debian's python3-socketio, Debian's Chromium and
+// nginx, and a Redis server.
 //
 // Each lookup either returns what the test needs or stops the test. By
 // default a missing tool skips the test with a message saying how to install

@@ -205,14 +205,33 @@ func RunPython(t testing.TB, ctx context.Context, script string, env ...string) 
 // on PATH). If it is missing the test is skipped, or fails when Required.
 func Chromium(t testing.TB) string {
 	t.Helper()
-	if fi, err := os.Stat(ChromiumPath); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
-		return ChromiumPath
+	return debianTool(t, ChromiumPath, "chromium")
+}
+
+// debianTool returns path when it is an executable file, else name's path
+// on PATH. If neither is found the test is skipped, or fails when
+// Required.
+func debianTool(t testing.TB, path, name string) string {
+	t.Helper()
+	if fi, err := os.Stat(path); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
+		return path
 	}
-	if p, err := exec.LookPath("chromium"); err == nil {
+	if p, err := exec.LookPath(name); err == nil {
 		return p
 	}
-	unavailable(t, runSetup, "chromium not found at %s or in PATH", ChromiumPath)
+	unavailable(t, runSetup, "%s not found at %s or in PATH", name, path)
 	return ""
+}
+
+// NginxPath is where Debian's nginx package installs the server.
+const NginxPath = "/usr/sbin/nginx"
+
+// Nginx returns the path of Debian's nginx (NginxPath, or nginx on PATH),
+// which tests run as a child process with a configuration of their own.
+// If it is missing the test is skipped, or fails when Required.
+func Nginx(t testing.TB) string {
+	t.Helper()
+	return debianTool(t, NginxPath, "nginx")
 }
 
 // ChromiumArgs returns the command-line flags that headless Chromium needs on

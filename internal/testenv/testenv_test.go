@@ -182,6 +182,7 @@ func TestTools(t *testing.T) {
 	t.Run("Node", func(t *testing.T) { t.Log(Node(t)) })
 	t.Run("Python", func(t *testing.T) { t.Log(Python(t)) })
 	t.Run("Chromium", func(t *testing.T) { t.Log(Chromium(t)) })
+	t.Run("Nginx", func(t *testing.T) { t.Log(Nginx(t)) })
 	t.Run("Redis", func(t *testing.T) { t.Log(RedisAddr(t)) })
 }
 

@@ -12,71 +12,16 @@
 //   CHROMIUM_ARGS  a JSON array of flags (default: the issue's four flags)
 //   SCREENSHOT     where to save the screenshot of the chat (PNG)
 "use strict";
-const { chromium } = require("playwright-core");
+const { ok, check, sleep, open: openAt, connected, send, delivered, received, logText, run } = require("./chatpage");
 
 const chatURL = process.env.CHAT_URL;
 const controlURL = process.env.CONTROL_URL;
 const shot = process.env.SCREENSHOT || "/tmp/socketeer-artifacts/chat.png";
-const args = JSON.parse(process.env.CHROMIUM_ARGS ||
-  '["--headless","--no-sandbox","--disable-gpu","--disable-background-networking"]');
-const timeout = 10000;
 
-const ok = (name) => console.log("ok - " + name);
-function check(cond, what) { if (!cond) throw new Error("check failed: " + what); }
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const open = (browser, nick, room) => openAt(browser, chatURL, nick, room);
 
-// open loads the chat as nick in room and waits until the room is joined.
-async function open(browser, nick, room) {
-  const ctx = await browser.newContext({ viewport: { width: 1000, height: 620 } });
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(timeout);
-  page.on("pageerror", (e) => console.log(`[${nick}] page error: ${e}`));
-  page.on("console", (m) => { if (m.type() === "error") console.log(`[${nick}] console: ${m.text()}`); });
-  await page.goto(`${chatURL}/?nickname=${nick}&room=${room}`);
-  await connected(page, nick, room);
-  return page;
-}
-
-// connected waits until page shows it is connected as nick and in room.
-async function connected(page, nick, room) {
-  await page.locator("#status", { hasText: "connected as " + nick }).waitFor();
-  await page.locator(`#rooms li[data-room="${room}"][data-joined="yes"]`).waitFor();
-}
-
-// send types text into the message box and submits it.
-async function send(page, text) {
-  await page.fill("#message", text);
-  await page.click("#send-form button");
-}
-
-// delivered waits for the ✓ of the sender's own line holding text.
-async function delivered(page, text) {
-  await page.locator("#log li.mine", { hasText: text }).locator(".ack", { hasText: "✓" }).waitFor();
-}
-
-// received waits until page shows a message from someone else with text.
-async function received(page, text) {
-  await page.locator("#log li.msg:not(.mine)", { hasText: text }).waitFor();
-}
-
-async function logText(page) { return page.locator("#log").innerText(); }
-
-async function main() {
+async function chat(browser) {
   check(chatURL && controlURL, "CHAT_URL and CONTROL_URL are set");
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args,
-    headless: true,
-    timeout: 60000,
-  });
-  try {
-    await run(browser);
-  } finally {
-    await browser.close();
-  }
-}
-
-async function run(browser) {
   const alice = await open(browser, "alice", "lobby");
   const bob = await open(browser, "bob", "lobby");
   const carol = await open(browser, "carol", "games");
@@ -165,6 +110,15 @@ async function run(browser) {
   check((await alice.locator("#log li.system", { hasText: "welcome, alice!" }).count()) === 1, "alice was not welcomed as a new person");
   ok("a page whose connection dropped gets the messages sent meanwhile, no gap and no duplicate");
 
+  // A renamed page that loses its connection comes back under its new name.
+  await bob.evaluate(() => { window.chat.socket.io.reconnection(false); window.chat.socket.io.engine.close(); });
+  await bob.locator("#log li.system", { hasText: "disconnected (forced close)" }).waitFor();
+  await bob.evaluate(() => { window.chat.socket.io.reconnection(true); window.chat.socket.connect(); });
+  await bob.locator("#log li.system", { hasText: "reconnected as bobby: nothing was lost" }).waitFor();
+  await connected(bob, "bobby", "lobby");
+  check(!(await bob.locator("#status").innerText()).includes("guest-"), "bob's badge did not revert to a guest name");
+  ok("a renamed page keeps its new name in the badge after a recovered reconnection");
+
   await carol.close({ runBeforeUnload: true }); // the page says it leaves on pagehide
   await alice.locator("#log li.system", { hasText: "carol left the chat" }).waitFor();
   ok("disconnect notice: alice sees carol leave");
@@ -186,7 +140,4 @@ async function run(browser) {
   console.log("screenshot: " + after);
 }
 
-main().then(() => console.log("done"), (err) => {
-  console.error("FAIL: " + (err && err.stack || err));
-  process.exit(1);
-});
+run(chat);

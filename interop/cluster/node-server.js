@@ -16,9 +16,12 @@
 //         {cmd:"fetch",rooms,seq} {cmd:"join",rooms,room,seq}
 //         {cmd:"leave",rooms,room,seq} {cmd:"disconnect",rooms,close,seq}
 //         {cmd:"serverSideEmit",event,args,seq}
-//         {cmd:"serverSideEmitWithAck",event,args,seq}
+//         {cmd:"serverSideEmitWithAck",event,args,seq} answers
+//         {t:"ss_acks",seq,responses[,error]}
 //         {cmd:"burst",rooms,event,count,interval,seq}: event 0..count-1,
 //         one every interval ms
+// Server-side events with an ack: "cluster:ask" (arg, ...) is answered
+// with {from:"node",got:arg}; "cluster:silent" is never answered.
 // Clients may emit "join" (room, ack) to join a room, "setup" (room, name,
 // ack) to join a room and set data.name, "whoami" (ack) for {id, rooms,
 // data, recovered}.
@@ -66,11 +69,8 @@ async function main() {
     socket.on("whoami", (ack) => ack({ id: socket.id, rooms: [...socket.rooms], data: socket.data, recovered: socket.recovered }));
   });
   io.on("cluster:hello", (...args) => out({ t: "server_side", event: "cluster:hello", args: toJSON(args) }));
-  io.on("cluster:ask", (...args) => {
-    const cb = args.pop();
-    out({ t: "server_side", event: "cluster:ask", args: toJSON(args) });
-    cb({ node: "node", got: toJSON(args) });
-  });
+  io.on("cluster:ask", (...args) => args.pop()({ from: "node", got: args[0] }));
+  io.on("cluster:silent", () => out({ t: "server_side", event: "cluster:silent" }));
 
   const select = (cmd) => io.to(cmd.rooms || []).except(cmd.except || []);
   commands(async (cmd) => {
@@ -117,9 +117,12 @@ async function main() {
         out({ t: "done", seq: cmd.seq });
         break;
       case "serverSideEmitWithAck":
-        io.serverSideEmit(cmd.event, ...fromJSON(cmd.args || []), (err, responses) =>
-          out({ t: "acks", seq: cmd.seq, error: err ? err.message : null, responses: toJSON(responses) }),
-        );
+        try {
+          const res = await io.serverSideEmitWithAck(cmd.event, ...fromJSON(cmd.args || []));
+          out({ t: "ss_acks", seq: cmd.seq, responses: toJSON(res) });
+        } catch (e) {
+          out({ t: "ss_acks", seq: cmd.seq, responses: toJSON(e.responses || []), error: e.message });
+        }
         break;
     }
   });

@@ -5,6 +5,7 @@
   "use strict";
   const $ = (id) => document.getElementById(id);
   const status = (text, cls) => { $("status").textContent = text; $("status").className = "status " + cls; };
+  const showConnected = () => status("connected as " + state.me.nickname + (state.node ? " on " + state.node : ""), "connected");
 
   // The library comes from /static/vendor/socket.io.min.js, copied there
   // by scripts/setup.sh. Without it, say so instead of failing silently.
@@ -22,6 +23,7 @@
     current: params.get("room") || "lobby",
     target: null, // {id, nickname} for private messages
     users: new Map(),
+    node: "", // the server's name, in a cluster
   };
 
   // auth is a function so that every reconnection sends the current nickname.
@@ -131,9 +133,10 @@
 
   socket.on("welcome", (w) => {
     state.me = { id: w.id, nickname: w.nickname };
+    state.node = w.node || "";
     $("nick-input").value = w.nickname;
     state.users = new Map(w.users.map((u) => [u.id, u]));
-    status("connected as " + w.nickname, "connected");
+    showConnected();
     notice(w.recovered ? "reconnected as " + w.nickname + ": nothing was lost" : "welcome, " + w.nickname + "!");
     render();
   });
@@ -148,7 +151,7 @@
     state.users.set(u.id, { id: u.id, nickname: u.nickname });
     if (u.id === state.me.id) {
       state.me.nickname = u.nickname;
-      status("connected as " + u.nickname, "connected");
+      showConnected();
     }
     notice(u.old + " is now known as " + u.nickname);
     render();
@@ -157,21 +160,22 @@
   // --- messages --------------------------------------------------------------
   socket.on("room_message", (m) => {
     // The message the typist was typing has arrived: the notice goes.
-    if (typing && typing.nickname === m.from.nickname && typing.room === m.room) clearTyping();
+    // Matched by socket id, so that a rename in between does not leave it.
+    if (typing && typing.id === m.from.id && typing.room === m.room) clearTyping();
     line("msg", [["room", "#" + m.room], ["from", m.from.nickname], ["text", m.text]]);
   });
   socket.on("room_notice", (m) => line("system", [["room", "#" + m.room], ["text", m.text]]));
   socket.on("private_message", (m) => line("msg private", [["room", "private"], ["from", m.from.nickname], ["text", m.text]]));
 
   let typingTimer;
-  let typing = null; // {nickname, room} of the notice shown
+  let typing = null; // {id, room} of the notice shown
   function clearTyping() {
     clearTimeout(typingTimer);
     typing = null;
     $("typing").textContent = "";
   }
   socket.on("typing", (t) => {
-    typing = { nickname: t.nickname, room: t.room };
+    typing = { id: t.id, room: t.room };
     $("typing").textContent = t.nickname + " is typing in #" + t.room + "…";
     clearTimeout(typingTimer);
     typingTimer = setTimeout(clearTyping, 2000);

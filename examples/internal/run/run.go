@@ -25,6 +25,9 @@ type Server struct {
 	// URL is the program's address, like http://127.0.0.1:40123.
 	URL string
 
+	cmd  *exec.Cmd
+	done chan error // the program's exit, once
+
 	mu  sync.Mutex
 	out bytes.Buffer
 }
@@ -48,37 +51,50 @@ func (s *Server) Output() string {
 // program is interrupted and waited for when the test ends.
 func Start(t *testing.T, dir, ready string, env ...string) *Server {
 	t.Helper()
+	return StartBinary(t, Build(t, dir), ready, env...)
+}
+
+// Build builds the main package in dir and returns the program's path.
+func Build(t *testing.T, dir string) string {
+	t.Helper()
 	bin := filepath.Join(t.TempDir(), "example")
 	build := exec.Command(goTool(), "build", "-o", bin, ".")
 	build.Dir = dir
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build %s: %v\n%s", dir, err, out)
 	}
-	port := freePort(t)
-	s := &Server{URL: "http://127.0.0.1:" + port}
-	cmd := exec.Command(bin)
-	cmd.Env = append(append(os.Environ(), "PORT="+port), env...)
-	cmd.Stdout, cmd.Stderr = s, s
-	if err := cmd.Start(); err != nil {
+	return bin
+}
+
+// StartBinary runs the program bin (made by Build) as Start does.
+func StartBinary(t *testing.T, bin, ready string, env ...string) *Server {
+	t.Helper()
+	port := FreePort(t)
+	s := &Server{URL: "http://127.0.0.1:" + port, cmd: exec.Command(bin), done: make(chan error, 1)}
+	s.cmd.Env = append(append(os.Environ(), "PORT="+port), env...)
+	s.cmd.Stdout, s.cmd.Stderr = s, s
+	if err := s.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	go func() { s.done <- s.cmd.Wait() }()
 	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
-		t.Logf("%s output:\n%s", dir, s.Output())
+		s.cmd.Process.Signal(os.Interrupt)
+		s.wait(5 * time.Second)
+		t.Logf("%s output:\n%s", bin, s.Output())
 	})
+	s.waitReady(t, ready, port)
+	return s
+}
+
+// waitReady waits until the program printed ready and accepts
+// connections on port.
+func (s *Server) waitReady(t *testing.T, ready, port string) {
+	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for !strings.Contains(s.Output(), ready) {
 		select {
-		case err := <-done:
-			done <- err
+		case err := <-s.done:
+			s.done <- err
 			t.Fatalf("the example exited (%v) before printing %q:\n%s", err, ready, s.Output())
 		case <-time.After(20 * time.Millisecond):
 		}
@@ -90,12 +106,32 @@ func Start(t *testing.T, dir, ready string, env ...string) *Server {
 		c, err := net.DialTimeout("tcp", "127.0.0.1:"+port, time.Second)
 		if err == nil {
 			c.Close()
-			return s
+			return
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("the example does not accept connections on port %s: %v\n%s", port, err, s.Output())
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Kill kills the program (SIGKILL, as a crash or an OOM kill would end
+// it) and waits for it to exit.
+func (s *Server) Kill() {
+	s.cmd.Process.Kill()
+	s.wait(5 * time.Second)
+}
+
+// wait waits up to d for the program to exit, then kills it; the exit
+// stays readable for later waits.
+func (s *Server) wait(d time.Duration) {
+	select {
+	case err := <-s.done:
+		s.done <- err
+	case <-time.After(d):
+		s.cmd.Process.Kill()
+		err := <-s.done
+		s.done <- err
 	}
 }
 
@@ -117,8 +153,8 @@ func Node(t *testing.T, ctx context.Context, script string, env ...string) strin
 	return string(out)
 }
 
-// freePort returns a port of 127.0.0.1 that was free a moment ago.
-func freePort(t *testing.T) string {
+// FreePort returns a port of 127.0.0.1 that was free a moment ago.
+func FreePort(t *testing.T) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

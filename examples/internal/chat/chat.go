@@ -1,4 +1,4 @@
-package main
+package chat
 
 import (
 	"slices"
@@ -18,7 +18,17 @@ const MaxText = 500
 type Chat struct {
 	namespace.Namespace
 	logf     func(format string, args ...any)
-	recovery bool // connection state recovery is on
+	recovery bool   // connection state recovery is on
+	node     string // the node's name, shown in the page; "" on one node
+}
+
+// New returns the chat namespace, to register at "/". logf receives the
+// handlers' errors. recovery says whether connection state recovery is on
+// (app.Options.Recovery, with an adapter that recovers): then a lost
+// connection is announced when its window ends, not at once. node names
+// this server in the pages of a cluster ("" for none).
+func New(logf func(format string, args ...any), recovery bool, node string) *Chat {
+	return &Chat{logf: logf, recovery: recovery, node: node}
 }
 
 // Hello is the auth payload the page sends with every (re)connection.
@@ -41,6 +51,9 @@ type Welcome struct {
 	// connection: it kept its id, rooms and nickname, and the messages sent
 	// meanwhile reached it just before this welcome.
 	Recovered bool `json:"recovered"`
+	// Node is the name of the server the socket is connected to, in a
+	// cluster.
+	Node string `json:"node,omitempty"`
 }
 
 // Nickname is the payload of "set_nickname".
@@ -108,7 +121,7 @@ func (c *Chat) OnConnect(s *namespace.Socket, hello Hello) error {
 		}
 	}
 	me := user(s)
-	w := Welcome{ID: me.ID, Nickname: me.Nickname, Users: users, Recovered: s.Recovered()}
+	w := Welcome{ID: me.ID, Nickname: me.Nickname, Users: users, Recovered: s.Recovered(), Node: c.node}
 	if err := s.Emit("welcome", w); err != nil || s.Recovered() {
 		return err
 	}
@@ -179,9 +192,9 @@ func (c *Chat) OnSendMessage(s *namespace.Socket, m Message) (Delivered, error) 
 	return Delivered{Time: t}, err
 }
 
-// OnPrivateMessage sends a message to one socket, by id.
+// OnPrivateMessage sends a message to one socket, by id, on any node.
 func (c *Chat) OnPrivateMessage(s *namespace.Socket, p Private) (Delivered, error) {
-	if c.Socket(p.To) == nil {
+	if !c.online(s, p.To) {
 		return Delivered{}, errors.Client("nobody with that id is online", map[string]string{"to": p.To})
 	}
 	t := now()
@@ -196,7 +209,7 @@ func (c *Chat) OnTyping(s *namespace.Socket, r Room) error {
 	if !inRoom(s, r.Room) {
 		return nil
 	}
-	return s.To(r.Room).Volatile().Emit("typing", map[string]string{"room": r.Room, "nickname": user(s).Nickname})
+	return s.To(r.Room).Volatile().Emit("typing", map[string]string{"room": r.Room, "id": s.ID(), "nickname": user(s).Nickname})
 }
 
 // OnError handles every error of this namespace's handlers: a failed
@@ -208,6 +221,16 @@ func (c *Chat) OnError(s *namespace.Socket, event string, err error) any {
 		c.logf("chat: %s from %s: %v", event, s.ID(), err)
 	}
 	return errors.Wire(err, false)
+}
+
+// online reports whether the socket id is connected to this node or,
+// in a cluster, to another.
+func (c *Chat) online(s *namespace.Socket, id string) bool {
+	if c.Socket(id) != nil {
+		return true
+	}
+	found, _ := c.In(id).FetchSockets(s.Context()) // what the nodes that answered said
+	return len(found) > 0
 }
 
 // inRoom reports whether s joined room.
