@@ -13,6 +13,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/socketeer/socketeer/adapter"
 	"github.com/socketeer/socketeer/adapter/redisstreams"
 	"github.com/socketeer/socketeer/app"
 	"github.com/socketeer/socketeer/internal/clustertest"
@@ -111,7 +112,13 @@ func startNode(t *testing.T, rdb *goredis.Client, n names, window time.Duration)
 // startNodeWith starts a Socketeer node with opts and recovery rec.
 func startNodeWith(t *testing.T, rdb *goredis.Client, opts redisstreams.Options, rec *app.Recovery) *node {
 	t.Helper()
-	a := app.New(app.Options{Adapter: redisstreams.New(rdb, opts), Logf: t.Logf, Recovery: rec})
+	return startApp(t, redisstreams.New(rdb, opts), rec)
+}
+
+// startApp starts a Socketeer node whose adapter f makes.
+func startApp(t *testing.T, f adapter.Factory, rec *app.Recovery) *node {
+	t.Helper()
+	a := app.New(app.Options{Adapter: f, Logf: t.Logf, Recovery: rec})
 	ns := &testNS{serverSide: make(chan string, 16), expired: make(chan string, 16)}
 	if err := a.Register(ns, "/"); err != nil {
 		t.Fatal(err)

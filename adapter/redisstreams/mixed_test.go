@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/socketeer/socketeer/adapter/redisstreams"
 	"github.com/socketeer/socketeer/internal/clustertest"
 )
 
@@ -133,4 +134,24 @@ func waitFetch(t *testing.T, n *node, room string, want int) {
 		ss, err := n.of().In(room).FetchSockets(context.Background())
 		return err == nil && len(ss) == want
 	})
+}
+
+// TestFactorySharedByTwoApps gives one factory to two apps of one
+// process: each app's namespace gets a reader and a subscription of its
+// own, so the two count as two nodes, and broadcasts and requests cross.
+func TestFactorySharedByTwoApps(t *testing.T) {
+	rdb := newClient(t)
+	nm := newNames(t, rdb)
+	f := redisstreams.New(rdb, nm.options(t))
+	nodes := []*node{startApp(t, f, nil), startApp(t, f, nil)}
+	waitNodes(t, rdb, nm, 2)
+	c := clustertest.StartClients(t, 1, nodes[0].url, nodes[1].url)
+	c.T = t
+	check(t, nodes[1].of().Emit("hello"))
+	c.Delivered("hello", []int{0, 1}, nil)
+	ss, err := nodes[0].of().FetchSockets(context.Background())
+	check(t, err)
+	if got, want := clustertest.SocketIDs(ss), slices.Sorted(slices.Values(c.IDs)); !slices.Equal(got, want) {
+		t.Fatalf("fetched %v, want %v", got, want)
+	}
 }

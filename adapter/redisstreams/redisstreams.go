@@ -87,15 +87,47 @@ func (o *Options) defaults() {
 // New returns the Factory of Redis Streams adapters on client. Like Node's
 // createAdapter, the namespaces it makes share one stream reader and one
 // pub/sub connection, opened with the first namespace and closed with the
-// last; client itself is not closed.
+// last; client itself is not closed. A factory shared by several apps of
+// one process gives each app's namespace a reader and a connection of its
+// own, so that each counts as a node.
 func New(client redis.UniversalClient, opts Options) adapter.Factory {
 	opts.defaults()
-	c := &cluster{client: client, opts: opts, namespaces: make(map[string]*nsAdapter)}
-	return c.newAdapter
+	f := &factory{client: client, opts: opts}
+	return f.newAdapter
 }
 
-// cluster is what the namespaces of one factory share: the stream reader
-// and the pub/sub subscription.
+// factory makes the adapters of a New: into the first cluster that does
+// not serve their namespace yet, or a new one.
+type factory struct {
+	client redis.UniversalClient
+	opts   Options
+
+	mu       sync.Mutex
+	clusters []*cluster
+}
+
+func (f *factory) newAdapter(local adapter.Local) (adapter.Adapter, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, c := range f.clusters {
+		if !c.serves(local.Name()) {
+			return c.newAdapter(local)
+		}
+	}
+	c := &cluster{client: f.client, opts: f.opts, namespaces: make(map[string]*nsAdapter)}
+	f.clusters = append(f.clusters, c)
+	return c.newAdapter(local)
+}
+
+// serves reports whether c has an adapter of namespace name.
+func (c *cluster) serves(name string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.namespaces[name] != nil
+}
+
+// cluster is what the namespaces of one process (one app) share: the
+// stream reader and the pub/sub subscription.
 type cluster struct {
 	client redis.UniversalClient
 	opts   Options
