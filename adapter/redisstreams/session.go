@@ -210,12 +210,7 @@ func (a *nsAdapter) Restore(pid, offset string, attach func(s recovery.Session, 
 	}
 	data, err := restoredData(s.Data)
 	if err == nil {
-		a.order.Lock()
-		var missed []*adapter.Encoded
-		if missed, err = a.missed(s.Rooms, from); err == nil {
-			attach(recovery.Session{SID: s.SID, PID: s.PID, Rooms: s.Rooms, Data: data}, missed)
-		}
-		a.order.Unlock()
+		err = a.restore(recovery.Session{SID: s.SID, PID: s.PID, Rooms: s.Rooms, Data: data}, from, attach)
 	}
 	if err != nil {
 		o.Logf("socketeer: %s: connection state recovery of socket %s refused: %v", a.Name(), s.SID, err)
@@ -239,52 +234,83 @@ func restoredData(d map[string]any) (map[string]any, error) {
 	return out, json.Unmarshal(raw, &out)
 }
 
-// missed returns the broadcasts after from that a session in rooms
-// missed; a.order is held for writing. Entries of other nodes count up to
-// the last one the reader applied (later ones will reach the socket live);
-// this node's own count whatever their id, as they were delivered when
-// published, before the socket was back.
-func (a *nsAdapter) missed(rooms []string, from streamID) ([]*adapter.Encoded, error) {
+// restore reads the entries after from (which must still be in the
+// stream) without holding anything, then, with a.order held for writing,
+// the few added meanwhile, picks the packets the session missed and
+// attaches the socket: broadcasts of this node and the reader wait for one
+// round trip to Redis, whatever the backlog.
+func (a *nsAdapter) restore(s recovery.Session, from streamID, attach func(s recovery.Session, missed []*adapter.Encoded)) error {
 	ctx, cancel := context.WithTimeout(context.Background(), a.opts.RequestsTimeout)
 	defer cancel()
-	o := a.rec.Load()
-	if n, err := a.c.client.XRange(ctx, a.opts.StreamName, from.String(), from.String()).Result(); err != nil || len(n) == 0 {
-		if err == nil {
-			err = fmt.Errorf("offset %s is no longer in stream %s (Options.MaxLen)", from, a.opts.StreamName)
-		}
-		return nil, err
+	entries, err := a.readFrom(ctx, from)
+	if err != nil {
+		return err
 	}
-	applied := a.appliedID()
-	var out []*adapter.Encoded
-	bytes := 0
-	for start := from.next(); ; {
+	if len(entries) == 0 || entries[0].ID != from.String() {
+		return fmt.Errorf("offset %s is no longer in stream %s (Options.MaxLen)", from, a.opts.StreamName)
+	}
+	a.order.Lock()
+	defer a.order.Unlock()
+	last, _ := parseID(entries[len(entries)-1].ID)
+	tail, err := a.readFrom(ctx, last.next())
+	if err != nil {
+		return err
+	}
+	missed, err := a.missed(append(entries[1:], tail...), s.Rooms)
+	if err != nil {
+		return err
+	}
+	attach(s, missed)
+	return nil
+}
+
+// readFrom returns the entries of the stream from start on, reading
+// xrangePage at a time.
+func (a *nsAdapter) readFrom(ctx context.Context, start streamID) ([]redis.XMessage, error) {
+	var out []redis.XMessage
+	for {
 		entries, err := a.c.client.XRangeN(ctx, a.opts.StreamName, start.String(), "+", xrangePage).Result()
 		if err != nil {
 			return nil, err
 		}
-		for _, e := range entries {
-			id, _ := parseID(e.ID)
-			start = id.next()
-			en, err := a.missedEntry(e, id, applied, rooms)
-			if err != nil || en == nil {
-				continue
-			}
-			out = append(out, en)
-			bytes += len(en.Text)
-			for _, b := range en.Attachments {
-				bytes += len(b)
-			}
-			if len(out) > o.MaxPackets {
-				return nil, fmt.Errorf("it missed more than %d packets (Recovery.MaxPackets)", o.MaxPackets)
-			}
-			if bytes > o.MaxBytes {
-				return nil, fmt.Errorf("it missed more than %d bytes (Recovery.MaxBytes)", o.MaxBytes)
-			}
-		}
+		out = append(out, entries...)
 		if len(entries) < xrangePage {
 			return out, nil
 		}
+		last, _ := parseID(entries[len(entries)-1].ID)
+		start = last.next()
 	}
+}
+
+// missed returns the broadcasts among entries that a session in rooms
+// missed; a.order is held for writing. Entries of other nodes count up to
+// the last one the reader applied (later ones will reach the socket live);
+// this node's own count whatever their id, as they were delivered when
+// published, before the socket was back.
+func (a *nsAdapter) missed(entries []redis.XMessage, rooms []string) ([]*adapter.Encoded, error) {
+	o := a.rec.Load()
+	applied := a.appliedID()
+	var out []*adapter.Encoded
+	bytes := 0
+	for _, e := range entries {
+		id, _ := parseID(e.ID)
+		en, err := a.missedEntry(e, id, applied, rooms)
+		if err != nil || en == nil {
+			continue
+		}
+		out = append(out, en)
+		bytes += len(en.Text)
+		for _, b := range en.Attachments {
+			bytes += len(b)
+		}
+		if len(out) > o.MaxPackets {
+			return nil, fmt.Errorf("it missed more than %d packets (Recovery.MaxPackets)", o.MaxPackets)
+		}
+		if bytes > o.MaxBytes {
+			return nil, fmt.Errorf("it missed more than %d bytes (Recovery.MaxBytes)", o.MaxBytes)
+		}
+	}
+	return out, nil
 }
 
 // missedEntry returns the packet of e, with its id as offset, when it is
