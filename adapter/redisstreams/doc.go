@@ -41,10 +41,12 @@
 //
 // With recovery on, a broadcast waits for its XADD (to learn its offset)
 // before it is delivered to local sockets; off, it still waits for it, so
-// that the stream order is the order of the calls. A restore holds the
-// namespace's broadcasts and stream reads on this node for its Redis
-// round trips, so that the restored socket gets each packet once: among
-// the missed ones or live.
+// that the stream order is the order of the calls. A restore reads the
+// backlog first, then holds the namespace's broadcasts and stream reads on
+// this node for one more XRANGE (what came meanwhile) and the attach, so
+// that the restored socket gets each packet once: among the missed ones
+// or live. Restores of one namespace on one node take that hold one after
+// the other.
 //
 // # Failures
 //
