@@ -2,8 +2,11 @@ package redisstreams_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"sync/atomic"
 	"testing"
+
+	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/socketeer/socketeer/adapter"
 	pubsub "github.com/socketeer/socketeer/adapter/redis"
@@ -62,5 +65,43 @@ func BenchmarkBroadcast(b *testing.B) {
 			})
 			b.ReportMetric(float64(drops.Load())/float64(b.N), "drops/op")
 		})
+	}
+}
+
+// BenchmarkRestore saves a session and restores it with a backlog of 100
+// broadcasts it missed (the node's own), as a reconnecting client does:
+// Persist (SET), then Restore (MULTI GET+DEL, XRANGE of the backlog, one
+// more XRANGE under the order lock, decoding the missed packets).
+func BenchmarkRestore(b *testing.B) {
+	rdb := newClient(&testing.T{})
+	defer rdb.Close()
+	nm := names{stream: "socketeer-bench-restore", key: "socketeer-bench-restore", sessions: "socketeer-bench-restore:session:"}
+	defer rdb.Del(b.Context(), nm.stream)
+	a, err := redisstreams.New(rdb, redisstreams.Options{StreamName: nm.stream, ChannelPrefix: nm.key, SessionKeyPrefix: nm.sessions})(emptyLocal{b})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer a.Close()
+	s := a.(recovery.Store)
+	s.EnableRecovery(recovery.Options{})
+	first, err := rdb.XAdd(b.Context(), &goredis.XAddArgs{Stream: nm.stream, Values: []any{"uid", "x"}}).Result()
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := &protocol.Packet{Type: protocol.Event, Namespace: "/", ID: protocol.NoID, Data: json.RawMessage(`["msg",{"hello":"room","n":12345}]`)}
+	for range 100 {
+		if err := a.Broadcast(p, adapter.Options{Rooms: []string{"r"}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		pid := fmt.Sprint("pid", i)
+		s.Persist(recovery.Session{SID: "sid", PID: pid, Rooms: []string{"sid", "r"}})
+		n := 0
+		ok := s.Restore(pid, first, func(_ recovery.Session, missed []*adapter.Encoded) { n = len(missed) })
+		if !ok || n != 100 {
+			b.Fatalf("restored %v with %d missed packets, want 100", ok, n)
+		}
 	}
 }
