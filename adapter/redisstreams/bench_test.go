@@ -13,6 +13,7 @@ import (
 	"github.com/socketeer/socketeer/adapter/redisstreams"
 	"github.com/socketeer/socketeer/errors"
 	"github.com/socketeer/socketeer/internal/recovery"
+	"github.com/socketeer/socketeer/internal/testenv"
 	"github.com/socketeer/socketeer/protocol"
 )
 
@@ -33,7 +34,7 @@ func (l emptyLocal) Logf(format string, args ...any)           { l.tb.Logf(forma
 func BenchmarkBroadcast(b *testing.B) {
 	p := &protocol.Packet{Type: protocol.Event, Namespace: "/", ID: protocol.NoID, Data: json.RawMessage(`["msg",{"hello":"room","n":12345}]`)}
 	o := adapter.Options{Rooms: []string{"bench"}}
-	rdb := newClient(&testing.T{})
+	rdb := goredis.NewClient(&goredis.Options{Addr: testenv.RedisAddr(b)})
 	defer rdb.Close()
 	for _, name := range []string{"pubsub", "streams", "streams+recovery"} {
 		b.Run(name, func(b *testing.B) {
@@ -73,7 +74,7 @@ func BenchmarkBroadcast(b *testing.B) {
 // Persist (SET), then Restore (MULTI GET+DEL, XRANGE of the backlog, one
 // more XRANGE under the order lock, decoding the missed packets).
 func BenchmarkRestore(b *testing.B) {
-	rdb := newClient(&testing.T{})
+	rdb := goredis.NewClient(&goredis.Options{Addr: testenv.RedisAddr(b)})
 	defer rdb.Close()
 	nm := names{stream: "socketeer-bench-restore", key: "socketeer-bench-restore", sessions: "socketeer-bench-restore:session:"}
 	defer rdb.Del(b.Context(), nm.stream)
