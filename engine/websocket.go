@@ -186,6 +186,7 @@ func (s *Session) flushWebsocket() {
 		s.mu.Lock()
 		if len(s.queue) == 0 || s.state == stateClosed {
 			s.writing = false
+			s.spare = nil // keep one array (the queue's), not two, while idle
 			s.mu.Unlock()
 			return
 		}
