@@ -102,5 +102,8 @@ func (c *Conn) Write(p []byte) error {
 	return c.ws.WriteMessage(websocket.TextMessage, p)
 }
 
+// SetReadDeadline makes a Read blocked at t, and every later one, fail.
+func (c *Conn) SetReadDeadline(t time.Time) error { return c.ws.SetReadDeadline(t) }
+
 // Close closes the websocket.
 func (c *Conn) Close() error { return c.ws.Close() }
