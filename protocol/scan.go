@@ -1,7 +1,5 @@
 package protocol
 
-import "encoding/binary"
-
 // This file holds a small JSON scanner. It validates JSON text exactly as
 // encoding/json.Valid does (same grammar, same nesting limit) and reports
 // where values end, without building any value.
@@ -18,19 +16,6 @@ var strPlain = func() (t [256]bool) {
 	}
 	return t
 }()
-
-// plainWord reports whether all eight bytes of w are strPlain, with the
-// word tricks that find a byte below a bound or equal to a value without
-// a loop: no byte below 0x20, none equal to '"' or '\\', none from 0x80.
-func plainWord(w uint64) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	ctl := (w - 0x20*ones) &^ w
-	q := w ^ ('"' * ones)
-	q = (q - ones) &^ q
-	b := w ^ ('\\' * ones)
-	b = (b - ones) &^ b
-	return (ctl|q|b|w)&highs == 0
-}
 
 // scanner walks JSON text in data. Its methods take the index where a
 // token starts and return the index just past it, or -1 after recording
@@ -164,9 +149,6 @@ func (s *scanner) str(i int) int {
 	d := s.data
 	s.special = false
 	for i++; ; {
-		for i+8 <= len(d) && plainWord(binary.LittleEndian.Uint64(d[i:])) {
-			i += 8
-		}
 		for i < len(d) && strPlain[d[i]] {
 			i++
 		}

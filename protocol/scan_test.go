@@ -2,7 +2,6 @@ package protocol
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -63,32 +62,5 @@ func checkAppendString(t *testing.T, s string) {
 	want := strings.TrimSuffix(buf.String(), "\n")
 	if got := string(appendString(nil, s)); got != want {
 		t.Fatalf("appendString(%q) = %s, want %s", s, got, want)
-	}
-}
-
-// TestPlainWord checks the word-wise test against strPlain: for words of
-// one repeated byte, every byte value, and for a plain word with each
-// byte value at each position.
-func TestPlainWord(t *testing.T) {
-	word := func(b [8]byte) uint64 { return binary.LittleEndian.Uint64(b[:]) }
-	for c := range 256 {
-		for pos := range 8 {
-			b := [8]byte{'a', 'b', 'c', ' ', '~', '0', 'Z', '}'}
-			b[pos] = byte(c)
-			want := true
-			for _, x := range b {
-				want = want && strPlain[x]
-			}
-			if got := plainWord(word(b)); got != want {
-				t.Errorf("byte %#x at %d: plainWord %v, want %v", c, pos, got, want)
-			}
-		}
-		var same [8]byte
-		for i := range same {
-			same[i] = byte(c)
-		}
-		if got := plainWord(word(same)); got != strPlain[c] {
-			t.Errorf("eight bytes %#x: plainWord %v, want %v", c, got, strPlain[c])
-		}
 	}
 }
