@@ -35,7 +35,7 @@ func (s *Session) handOff(p Packet, buf *[]byte) bool {
 	s.inboundBytes += len(*buf)
 	if !s.dispatching && !s.pollReading {
 		s.dispatching = true
-		s.srv.workers.run(s, false)
+		s.srv.workers.run(s, jobDispatch)
 	}
 	s.mu.Unlock()
 	return true
@@ -65,7 +65,7 @@ func (s *Session) waitRoomLocked(full func() bool) bool {
 	for s.state == stateOpen && full() {
 		if !s.dispatching {
 			s.dispatching = true
-			s.srv.workers.run(s, false)
+			s.srv.workers.run(s, jobDispatch)
 		}
 		if s.room == nil {
 			s.room = sync.NewCond(&s.mu)

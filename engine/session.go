@@ -166,7 +166,7 @@ func (s *Session) kickLocked() {
 	if s.transport == transportWebsocket {
 		if !s.writing && s.conn != nil {
 			s.writing = true
-			go s.flushWebsocket()
+			s.srv.workers.run(s, jobFlush)
 		}
 		return
 	}

@@ -5,8 +5,9 @@ import (
 	"time"
 )
 
-// workers runs the sessions' dispatchers on a small pool of goroutines
-// whose stacks have already grown to what handlers need. A goroutine
+// workers runs the sessions' dispatchers, poller reads and websocket
+// writes on a small pool of goroutines whose stacks have already grown to
+// what handlers need, instead of starting a goroutine for each. A goroutine
 // started per message would grow its stack (and copy it) on every message;
 // a goroutine per connection would keep that stack while the connection is
 // idle. Busy pools grow without bound (a blocked handler holds its worker);
@@ -24,16 +25,28 @@ type worker struct {
 	since time.Time // parked since
 }
 
-// job is a session's dispatcher run, or a read of its readable websocket.
+// job is a session's dispatcher run, a read of its readable websocket or
+// a write of its queue to its websocket.
 type job struct {
 	s    *Session
-	read bool
+	kind jobKind
 }
 
+type jobKind uint8
+
+const (
+	jobDispatch jobKind = iota
+	jobRead
+	jobFlush
+)
+
 func (j job) do() {
-	if j.read {
+	switch j.kind {
+	case jobRead:
 		j.s.pollRead()
-	} else {
+	case jobFlush:
+		j.s.flushWebsocket()
+	default:
 		j.s.dispatch()
 	}
 }
@@ -43,10 +56,9 @@ const (
 	workerIdleTimeout = 200 * time.Millisecond
 )
 
-// run dispatches s (or, with read, reads its websocket) on an idle
-// worker, or on a new one.
-func (w *workers) run(s *Session, read bool) {
-	j := job{s, read}
+// run does a job of kind for s on an idle worker, or on a new one.
+func (w *workers) run(s *Session, kind jobKind) {
+	j := job{s, kind}
 	w.mu.Lock()
 	if n := len(w.idle); n > 0 {
 		wk := w.idle[n-1]

@@ -24,12 +24,12 @@ func TestWorkersReuseAndTrim(t *testing.T) {
 		}
 	}
 	s := &Session{} // an empty inbox: its dispatch returns at once
-	w.run(s, false)
+	w.run(s, jobDispatch)
 	waitFor("the first worker to park", func() bool { return idle() == 1 })
 	w.mu.Lock()
 	first := w.idle[0]
 	w.mu.Unlock()
-	w.run(s, false)
+	w.run(s, jobDispatch)
 	waitFor("the worker to park again", func() bool { return idle() == 1 })
 	w.mu.Lock()
 	reused := w.idle[0] == first
@@ -43,7 +43,7 @@ func TestWorkersReuseAndTrim(t *testing.T) {
 		t.Errorf("trimmed after %v, before the idle timeout %v", d, workerIdleTimeout)
 	}
 	for range 3 { // three at once: three workers, all parked afterwards
-		w.run(&Session{}, false)
+		w.run(&Session{}, jobDispatch)
 	}
 	waitFor("workers to park", func() bool { return idle() >= 1 })
 	w.close()
