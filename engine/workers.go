@@ -68,6 +68,12 @@ func (w *workers) run(s *Session, kind jobKind) {
 		return
 	}
 	w.mu.Unlock()
+	if kind == jobFlush {
+		// A burst (a broadcast's writes): a plain goroutine, no worker
+		// to make and park for each.
+		go s.flushWebsocket()
+		return
+	}
 	go w.loop(j)
 }
 
