@@ -45,7 +45,7 @@ type Socket struct {
 // connecting state: it is registered (so it can join rooms and be
 // emitted to), but what is sent to it is held until Accept.
 func (rt *Runtime) Connect(c Conn, hs adapter.Handshake) *Socket {
-	s := &Socket{id: newSocketID(), rt: rt, conn: c, hs: packHandshake(hs)}
+	s := &Socket{id: newSocketID(), rt: rt, conn: c, hs: packHandshake(hs, c)}
 	if rt.rec != nil {
 		s.pid = newSocketID()
 	}
@@ -99,11 +99,11 @@ func (s *Socket) Runtime() *Runtime { return s.rt }
 
 // Handshake returns what the client sent when it connected, with maps of
 // its own on each call.
-func (s *Socket) Handshake() adapter.Handshake { return s.hs.unpack() }
+func (s *Socket) Handshake() adapter.Handshake { return s.hs.unpack(s.conn) }
 
 // Address returns the client's remote address, as Handshake does, without
 // unpacking the rest.
-func (s *Socket) Address() string { return s.hs.part(hsAddress) }
+func (s *Socket) Address() string { return s.hs.address(s.conn) }
 
 // EngineID returns the id of the underlying Engine.IO session.
 func (s *Socket) EngineID() string { return s.conn.ID() }
@@ -306,7 +306,7 @@ func (s *Socket) Info() adapter.SocketInfo {
 	s.mu.Lock()
 	data := maps.Clone(s.session)
 	s.mu.Unlock()
-	return adapter.SocketInfo{ID: s.id, Rooms: s.rt.adapter.Rooms(s.id), Data: data, Handshake: s.hs.unpack()}
+	return adapter.SocketInfo{ID: s.id, Rooms: s.rt.adapter.Rooms(s.id), Data: data, Handshake: s.hs.unpack(s.conn)}
 }
 
 // EncodeEvent builds the EVENT (or BINARY_EVENT) packet of event and args.
