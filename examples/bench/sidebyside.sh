@@ -8,6 +8,8 @@
 #
 #   examples/bench/sidebyside.sh            # from anywhere in the clone
 #
+# Needs what the suite's run.sh needs (Go, Node and npm, taskset) and python3 for the tables.
+#
 # Environment:
 #   BENCH=<repo>/../shared/bench   the benchmark suite (its run.sh, CONTRACT.md)
 #   REPS=3                         repetitions of each harness scenario
