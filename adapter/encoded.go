@@ -17,6 +17,7 @@ type Encoded struct {
 	Attachments [][]byte
 
 	frames []engine.Packet         // built by Encode, shared read-only
+	one    [1]engine.Packet        // frames' array when it is the text frame alone
 	packet protocol.Packet         // a copy of what Encode encoded, for FramesAs
 	made   bool                    // made by Encode: packet is set
 	alt    atomic.Pointer[altForm] // FramesAs's first form, built lazily
@@ -32,8 +33,14 @@ type altForm struct {
 // itself, which may then live on the caller's stack) for FramesAs: the
 // data and attachments p refers to must not be modified afterwards.
 func Encode(p *protocol.Packet) *Encoded {
-	e := &Encoded{Text: protocol.AppendPacket(nil, p), Attachments: p.Attachments, packet: *p, made: true}
-	e.frames = e.buildFrames()
+	text := make([]byte, 0, 44+len(p.Namespace)+len(p.Data)) // with the type, attachment count, separators and id
+	e := &Encoded{Text: protocol.AppendPacket(text, p), Attachments: p.Attachments, packet: *p, made: true}
+	if len(p.Attachments) == 0 { // the one frame lives in e: one allocation less per packet
+		e.one[0] = engine.Packet{Type: engine.Message, Data: e.Text}
+		e.frames = e.one[:]
+	} else {
+		e.frames = e.buildFrames()
+	}
 	return e
 }
 

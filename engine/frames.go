@@ -108,10 +108,8 @@ func (r *frameReader) next(fn func(op byte, payload []byte) error) (int, error) 
 	if len(b) < total {
 		return 0, nil
 	}
-	key, payload := b[hdr:hdr+4], b[hdr+4:total]
-	for i := range payload {
-		payload[i] ^= key[i&3]
-	}
+	payload := b[hdr+4 : total]
+	unmask(payload, binary.LittleEndian.Uint32(b[hdr:]))
 	return total, r.frame(fin, op, payload, fn)
 }
 
@@ -143,4 +141,18 @@ func (r *frameReader) frame(fin bool, op byte, payload []byte, fn func(byte, []b
 		return fn(op, msg)
 	}
 	return errFrame
+}
+
+// unmask XORs payload with the 4-byte masking key, read little-endian
+// from the frame (so that its first byte applies to payload[0]), eight
+// bytes at a time.
+func unmask(payload []byte, key uint32) {
+	k8 := uint64(key) | uint64(key)<<32
+	i := 0
+	for ; i+8 <= len(payload); i += 8 {
+		binary.LittleEndian.PutUint64(payload[i:], binary.LittleEndian.Uint64(payload[i:])^k8)
+	}
+	for ; i < len(payload); i++ {
+		payload[i] ^= byte(key >> (8 * (i & 3)))
+	}
 }

@@ -142,3 +142,21 @@ func FuzzFrameReader(f *testing.F) {
 		}
 	})
 }
+
+// TestUnmask checks the word-wise unmasking against the byte-wise
+// definition of RFC 6455 section 5.3, for every length around a word.
+func TestUnmask(t *testing.T) {
+	key := [4]byte{0x12, 0x9a, 0xfe, 0x01}
+	for n := range 40 {
+		payload := make([]byte, n)
+		want := make([]byte, n)
+		for i := range payload {
+			payload[i] = byte(i*7 + 3)
+			want[i] = payload[i] ^ key[i%4]
+		}
+		unmask(payload, binary.LittleEndian.Uint32(key[:]))
+		if !bytes.Equal(payload, want) {
+			t.Errorf("length %d: got % x, want % x", n, payload, want)
+		}
+	}
+}

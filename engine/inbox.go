@@ -28,11 +28,14 @@ func (s *Session) handOff(p Packet, buf *[]byte) bool {
 		putMessageBuffer(buf)
 		return false
 	}
+	if s.inbox == nil {
+		s.inbox = inboxPool.Get().(*[inboxLimit]inboxItem)[:0]
+	}
 	s.inbox = append(s.inbox, inboxItem{packet: p, buf: buf})
 	s.inboundBytes += len(*buf)
 	if !s.dispatching && !s.pollReading {
 		s.dispatching = true
-		s.srv.workers.run(s, false)
+		s.srv.workers.run(s, jobDispatch)
 	}
 	s.mu.Unlock()
 	return true
@@ -62,7 +65,7 @@ func (s *Session) waitRoomLocked(full func() bool) bool {
 	for s.state == stateOpen && full() {
 		if !s.dispatching {
 			s.dispatching = true
-			s.srv.workers.run(s, false)
+			s.srv.workers.run(s, jobDispatch)
 		}
 		if s.room == nil {
 			s.room = sync.NewCond(&s.mu)
@@ -84,6 +87,7 @@ func (s *Session) dispatch() {
 	for {
 		s.mu.Lock()
 		if len(s.inbox) == 0 {
+			putInbox(s.inbox)
 			s.inbox = nil
 			s.dispatching = false
 			reason := s.drainReason
@@ -95,8 +99,9 @@ func (s *Session) dispatch() {
 			return
 		}
 		item := s.inbox[0]
-		s.inbox[0] = inboxItem{}
-		s.inbox = s.inbox[1:]
+		n := copy(s.inbox, s.inbox[1:]) // keep the array's start, to give it back whole
+		s.inbox[n] = inboxItem{}
+		s.inbox = s.inbox[:n]
 		open := s.state == stateOpen
 		s.madeRoomLocked() // the reader may read on
 		s.mu.Unlock()
@@ -152,6 +157,17 @@ var (
 	// messagePool holds the buffers messages are copied into.
 	messagePool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 )
+
+// inboxPool holds the arrays of sessions' inboxes, which a session holds
+// only while it has packets to handle.
+var inboxPool = sync.Pool{New: func() any { return new([inboxLimit]inboxItem) }}
+
+// putInbox gives an emptied inbox's array back.
+func putInbox(b []inboxItem) {
+	if cap(b) == inboxLimit {
+		inboxPool.Put((*[inboxLimit]inboxItem)(b[:inboxLimit]))
+	}
+}
 
 // messageBuffer returns a pooled buffer holding a copy of data.
 func messageBuffer(data []byte) *[]byte {

@@ -137,7 +137,7 @@ func (p *poller) loop() {
 		}
 		p.mu.Unlock()
 		for _, s := range ready {
-			s.srv.workers.run(s, true)
+			s.srv.workers.run(s, jobRead)
 		}
 	}
 }

@@ -24,38 +24,38 @@ const (
 type Session struct {
 	id   string
 	srv  *Server
-	req  *http.Request
+	hs   handshake
 	recv Receiver
 	icpt Interceptor // recv, if it intercepts messages
 
 	mu           sync.Mutex
 	state        sessionState
+	upgrading    bool // a probe websocket answered 2probe; polling is pausing
+	writing      bool
+	getPending   bool
+	postActive   bool
+	awaitingPong bool
+	dispatching  bool // the dispatcher goroutine runs
+	pollReading  bool // a poller read runs and will dispatch what it queued
 	reason       string
 	transport    string
-	upgrading    bool // a probe websocket answered 2probe; polling is pausing
 	queue        []Packet
 	spare        []Packet
-	queued       int // bytes in queue
-	writing      bool
+	queued       int           // bytes in queue
 	conn         net.Conn      // the websocket's connection, once the session is on it
 	rd           *frameReader  // its frame parser
 	fd           int           // its socket, while the poller reads it; -1 otherwise
 	inflight     int           // bytes the writer goroutine is writing now
 	probe        *upgradeProbe // a websocket being probed for an upgrade
-	getPending   bool
-	postActive   bool
-	awaitingPong bool
-	pongDue      time.Time // the next ping's scheduled time + PingTimeout: silent till then, the session is dead
+	pongDue      time.Time     // the next ping's scheduled time + PingTimeout: silent till then, the session is dead
 	wake         chan struct{}
 	inbox        []inboxItem // websocket packets waiting for the dispatcher
-	dispatching  bool        // the dispatcher goroutine runs
-	pollReading  bool        // a poller read runs and will dispatch what it queued
 	drainReason  string      // the reader ended: close for this once the inbox is handled
 	inboundBytes int         // bytes of the inbox and of the packet being handled
 	readerHeld   int         // bytes the reader may hold when it reads next (waitInbound)
 	room         *sync.Cond  // signalled when the dispatcher made room (made when first needed)
 	timer        *time.Timer
-	done         chan struct{}
+	done         chan struct{} // made when Done is first called
 }
 
 func newSession(srv *Server, id string, r *http.Request, transport string) *Session {
@@ -68,24 +68,8 @@ func newSession(srv *Server, id string, r *http.Request, transport string) *Sess
 		wake:      wake,
 		id:        id,
 		srv:       srv,
-		req:       handshakeRequest(r),
+		hs:        newHandshake(r),
 		transport: transport,
-		done:      make(chan struct{}),
-	}
-}
-
-// handshakeRequest keeps what the application may need of the handshake
-// request: method, URL, headers, remote address and TLS state, no body.
-func handshakeRequest(r *http.Request) *http.Request {
-	return &http.Request{
-		Method:     r.Method,
-		URL:        r.URL,
-		Proto:      r.Proto,
-		Header:     r.Header,
-		Host:       r.Host,
-		RemoteAddr: r.RemoteAddr,
-		RequestURI: r.RequestURI,
-		TLS:        r.TLS,
 	}
 }
 
@@ -102,8 +86,11 @@ func (s *Session) start(recv Receiver) {
 // ID returns the session id (the Engine.IO sid).
 func (s *Session) ID() string { return s.id }
 
-// Request returns the handshake request (without its body).
-func (s *Session) Request() *http.Request { return s.req }
+// Request returns the handshake request without its body: method, URL,
+// protocol, headers, host, remote address, request URI and TLS state. The
+// session keeps them in compact form and rebuilds a new request on each
+// call, which the caller may keep or change.
+func (s *Session) Request() *http.Request { return s.hs.request() }
 
 // Transport returns the current transport: "polling" or "websocket".
 func (s *Session) Transport() string {
@@ -113,7 +100,17 @@ func (s *Session) Transport() string {
 }
 
 // Done is closed once the session has ended.
-func (s *Session) Done() <-chan struct{} { return s.done }
+func (s *Session) Done() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.done == nil {
+		s.done = make(chan struct{})
+		if s.state == stateClosed {
+			close(s.done)
+		}
+	}
+	return s.done
+}
 
 // Send queues message packets to the client, atomically and in order:
 // packets of one call are never interleaved with those of another. It
@@ -169,7 +166,7 @@ func (s *Session) kickLocked() {
 	if s.transport == transportWebsocket {
 		if !s.writing && s.conn != nil {
 			s.writing = true
-			go s.flushWebsocket()
+			s.srv.workers.run(s, jobFlush)
 		}
 		return
 	}
@@ -291,7 +288,9 @@ func (s *Session) finalize() {
 	s.fd = -1
 	s.queue, s.spare, s.queued = nil, nil, 0
 	s.wakeGet()
-	close(s.done)
+	if s.done != nil {
+		close(s.done)
+	}
 	s.mu.Unlock()
 	if fd >= 0 {
 		s.srv.poller.remove(fd) // before the number can be reused

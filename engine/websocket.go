@@ -186,6 +186,10 @@ func (s *Session) flushWebsocket() {
 		s.mu.Lock()
 		if len(s.queue) == 0 || s.state == stateClosed {
 			s.writing = false
+			if cap(s.queue) == 0 { // keep one array, not two, while idle
+				s.queue = s.spare[:0]
+			}
+			s.spare = nil
 			s.mu.Unlock()
 			return
 		}

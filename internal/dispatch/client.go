@@ -136,7 +136,7 @@ func (c *client) handle(p *protocol.Packet) {
 		isEvent = p.Type == protocol.Event || p.Type == protocol.BinaryEvent
 	)
 	if isEvent {
-		name, args, evErr = protocol.SplitEvent(p.Data)
+		name, args, evErr = splitEvent(p.Data) // p.Data was validated by the decoder
 	}
 	if tr := c.r.opts.Tracer; tr != nil {
 		tr.Packet(&trace.Packet{Dir: trace.In, EngineID: c.sess.ID(), SocketID: c.socketID(p.Namespace),

@@ -124,7 +124,8 @@ func Walk(v any, base reflect.Type,
 		if !isHandlerName(m.Name) || promoted(base, m.Name) {
 			continue
 		}
-		if taken, err := special(typeName, m.Name, rv.Method(i)); taken || err != nil {
+		fn := methodValue(rv, m)
+		if taken, err := special(typeName, m.Name, fn); taken || err != nil {
 			problems = append(problems, err)
 			continue
 		}
@@ -133,7 +134,7 @@ func Walk(v any, base reflect.Type,
 			problems = append(problems, err)
 			continue
 		}
-		problems = append(problems, event(typeName, m.Name, name, rv.Method(i)))
+		problems = append(problems, event(typeName, m.Name, name, fn))
 	}
 	for method := range names {
 		if _, ok := rt.MethodByName(method); !ok {

@@ -119,7 +119,9 @@ func (r *Router) runConnect(rt *route, s *nsrt.Socket, auth json.RawMessage) err
 		h = rt.recovered
 	}
 	_, err := h(s.Context(), pub(s), &ev)
-	r.opts.Tracer.Connect(s.ID(), s.EngineID(), rt.rt.Name(), auth, s.Handshake().Address, err)
+	if tr := r.opts.Tracer; tr != nil {
+		tr.Connect(s.ID(), s.EngineID(), rt.rt.Name(), auth, s.Address(), err)
+	}
 	if err != nil {
 		r.handleError(rt, pub(s), "connect", err)
 	}

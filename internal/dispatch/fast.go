@@ -59,6 +59,14 @@ func fastCall(fn reflect.Value) func(context.Context, *socket, *router.Event, ro
 			f(s, args...)
 			return router.Result{}, nil
 		}
+	case func(*socket, ...json.RawMessage) error:
+		return func(_ context.Context, s *socket, ev *router.Event, _ router.Validator) (router.Result, error) {
+			args, err := inlineArgs(ev, ev.Args)
+			if err != nil {
+				return router.Result{}, err
+			}
+			return router.Result{}, f(s, args...)
+		}
 	case func(*socket, ...json.RawMessage) namespace.RawArgs:
 		return func(_ context.Context, s *socket, ev *router.Event, _ router.Validator) (router.Result, error) {
 			args, err := inlineArgs(ev, ev.Args)

@@ -27,25 +27,25 @@ const (
 type Socket struct {
 	id        string
 	pid       string // private session id, with recovery on
-	recovered bool
 	rt        *Runtime
 	conn      Conn
-	hs        adapter.Handshake
+	hs        handshake
 	state     atomic.Int32
+	recovered bool
 
 	mu      sync.Mutex
 	done    chan struct{}      // closed at disconnect; made when Context().Done() is first asked for
 	held    []*adapter.Encoded // packets emitted while connecting
 	acks    map[int64]func([]json.RawMessage)
-	session map[string]any // the user's Set/Get values, which FetchSockets reports
-	private sync.Map       // the library's own per-socket values (middleware state)
+	session map[string]any           // the user's Set/Get values, which FetchSockets reports
+	private atomic.Pointer[sync.Map] // the library's own per-socket values (middleware state), made when first needed
 }
 
 // Connect creates a socket of this namespace for connection c, in the
 // connecting state: it is registered (so it can join rooms and be
 // emitted to), but what is sent to it is held until Accept.
 func (rt *Runtime) Connect(c Conn, hs adapter.Handshake) *Socket {
-	s := &Socket{id: newSocketID(), rt: rt, conn: c, hs: hs}
+	s := &Socket{id: newSocketID(), rt: rt, conn: c, hs: packHandshake(hs, c)}
 	if rt.rec != nil {
 		s.pid = newSocketID()
 	}
@@ -97,8 +97,13 @@ func (s *Socket) ID() string { return s.id }
 // Runtime returns the socket's namespace runtime.
 func (s *Socket) Runtime() *Runtime { return s.rt }
 
-// Handshake returns what the client sent when it connected.
-func (s *Socket) Handshake() adapter.Handshake { return s.hs }
+// Handshake returns what the client sent when it connected, with maps of
+// its own on each call.
+func (s *Socket) Handshake() adapter.Handshake { return s.hs.unpack(s.conn) }
+
+// Address returns the client's remote address, as Handshake does, without
+// unpacking the rest.
+func (s *Socket) Address() string { return s.hs.address(s.conn) }
 
 // EngineID returns the id of the underlying Engine.IO session.
 func (s *Socket) EngineID() string { return s.conn.ID() }
@@ -261,10 +266,15 @@ func (s *Socket) Delete(key string) {
 // result of make when there is none yet. It is kept apart from the user's
 // session, which FetchSockets reports.
 func (s *Socket) Private(key any, make func() any) any {
-	if v, ok := s.private.Load(key); ok {
+	m := s.private.Load()
+	if m == nil {
+		s.private.CompareAndSwap(nil, new(sync.Map))
+		m = s.private.Load()
+	}
+	if v, ok := m.Load(key); ok {
 		return v
 	}
-	v, _ := s.private.LoadOrStore(key, make())
+	v, _ := m.LoadOrStore(key, make())
 	return v
 }
 
@@ -296,7 +306,7 @@ func (s *Socket) Info() adapter.SocketInfo {
 	s.mu.Lock()
 	data := maps.Clone(s.session)
 	s.mu.Unlock()
-	return adapter.SocketInfo{ID: s.id, Rooms: s.rt.adapter.Rooms(s.id), Data: data, Handshake: s.hs}
+	return adapter.SocketInfo{ID: s.id, Rooms: s.rt.adapter.Rooms(s.id), Data: data, Handshake: s.hs.unpack(s.conn)}
 }
 
 // EncodeEvent builds the EVENT (or BINARY_EVENT) packet of event and args.
