@@ -19,6 +19,9 @@
 #   STORM=50 RECEIVERS=1000        broadcasts per second and receivers of the storm run
 #   SCALE_N=19500                  idle websockets of the scale scenario
 #   SCENARIOS="echo broadcast scale latency"   what to run
+#   RECOVERY=                      also run Socketeer with connection state recovery on
+#                                  (a Go duration, e.g. 2m) as "socketeer-recovery", in
+#                                  the harness scenarios, to measure what recovery costs
 #   SERVER_CPU=0 LOADGEN_CPU=1     cores (as in the suite's run.sh)
 #   PORT=3000                      the servers' port
 set -euo pipefail
@@ -43,6 +46,20 @@ LATENCY=$OUT/latency.jsonl
 
 log() { echo "== $*" >&2; }
 
+PEERS=(node stub socketeer)
+[[ -z ${RECOVERY:-} ]] || PEERS+=(socketeer-recovery)
+
+# run_peer PEER SCENARIO FLAGS...: one harness run of PEER.
+run_peer() {
+  local peer=$1 sc=$2; shift 2
+  case $peer in
+    socketeer) RESULTS=$RESULTS BENCH_NAME=socketeer "$BENCH/run.sh" custom "$sc" "$@" -- "$SERVER" ;;
+    socketeer-recovery)
+      RESULTS=$RESULTS BENCH_NAME=socketeer-recovery "$BENCH/run.sh" custom "$sc" "$@" -- env "RECOVERY=$RECOVERY" "$SERVER" ;;
+    *) RESULTS=$RESULTS "$BENCH/run.sh" "$peer" "$sc" "$@" ;;
+  esac >/dev/null
+}
+
 log "building examples/bench and ratebench into $OUT/bin"
 (cd "$ROOT" && go build -o "$OUT/bin/socketeer-bench" ./examples/bench &&
   go build -o "$OUT/bin/ratebench" ./examples/bench/ratebench)
@@ -52,13 +69,9 @@ SERVER=$OUT/bin/socketeer-bench
 harness() {
   local sc=$1; shift
   for rep in $(seq "$REPS"); do
-    for peer in node stub socketeer; do
+    for peer in "${PEERS[@]}"; do
       log "$sc, $peer, repetition $rep"
-      if [[ $peer == socketeer ]]; then
-        RESULTS=$RESULTS BENCH_NAME=socketeer "$BENCH/run.sh" custom "$sc" "$@" -- "$SERVER" >/dev/null
-      else
-        RESULTS=$RESULTS "$BENCH/run.sh" "$peer" "$sc" "$@" >/dev/null
-      fi || log "$sc/$peer failed, continuing"
+      run_peer "$peer" "$sc" "$@" || log "$sc/$peer failed, continuing"
     done
   done
 }
@@ -70,15 +83,11 @@ for sc in $SCENARIOS; do
       # A fresh source network per run, so that no TIME_WAIT ports collide.
       net=0
       for rep in $(seq "$REPS"); do
-        for peer in node stub socketeer; do
+        for peer in "${PEERS[@]}"; do
           net=$((net + 1))
-          flags=(-n "$SCALE_N" -c 50 -srcnet "127.77.$net" -srcn 4 -reps 5)
           log "scale, $peer, repetition $rep"
-          if [[ $peer == socketeer ]]; then
-            RESULTS=$RESULTS BENCH_NAME=socketeer "$BENCH/run.sh" custom scale "${flags[@]}" -- "$SERVER" >/dev/null
-          else
-            RESULTS=$RESULTS "$BENCH/run.sh" "$peer" scale "${flags[@]}" >/dev/null
-          fi || log "scale/$peer failed, continuing"
+          run_peer "$peer" scale -n "$SCALE_N" -c 50 -srcnet "127.77.$net" -srcn 4 -reps 5 ||
+            log "scale/$peer failed, continuing"
         done
       done ;;
   esac

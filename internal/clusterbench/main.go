@@ -32,7 +32,7 @@ func main() {
 	child := flag.Bool("child", false, "run as the client process of one node")
 	addr := flag.String("addr", "", "child: the node's host:port")
 	n := flag.Int("n", 19500, "child: connections to open")
-	src := flag.String("src", "127.60.1", "child: source addresses <src>.1 … <src>.<srcn>")
+	src := flag.String("src", "127.60.1", "child: source addresses <src>.1 … <src>.<srcn>; for the orchestrator, the second byte N of node i's 127.N+i.x")
 	srcn := flag.Int("srcn", 4, "child: number of source addresses")
 	nodes := flag.String("nodes", "", "comma-separated host:port of the nodes")
 	per := flag.Int("per", 19500, "connections per node")
@@ -51,7 +51,11 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	sc := scenario{per: *per, reps: *reps, rooms: *rooms, members: *members, hosts: *hosts}
+	base, err := strconv.Atoi(strings.SplitN(strings.TrimPrefix(*src, "127."), ".", 2)[0])
+	if err != nil {
+		log.Fatalf("-src %q: want 127.N[.x]", *src)
+	}
+	sc := scenario{per: *per, reps: *reps, rooms: *rooms, members: *members, hosts: *hosts, srcBase: base}
 	if err := orchestrate(strings.Split(*nodes, ","), parsePIDs(*pids), red, sc); err != nil {
 		log.Fatal(err)
 	}
@@ -81,6 +85,7 @@ func (nd *node) ask(line string) (string, error) {
 type scenario struct {
 	per, reps             int
 	rooms, members, hosts int
+	srcBase               int // node i's clients dial from 127.srcBase+i.1.x
 }
 
 func orchestrate(addrs []string, pids []int, red *redisServers, sc scenario) error {
@@ -94,7 +99,7 @@ func orchestrate(addrs []string, pids []int, red *redisServers, sc scenario) err
 	start := time.Now()
 	var all []*node
 	for i, a := range addrs {
-		cmd := exec.Command(os.Args[0], "-child", "-addr", a, "-n", strconv.Itoa(per), "-src", fmt.Sprintf("127.60.%d", i+1))
+		cmd := exec.Command(os.Args[0], "-child", "-addr", a, "-n", strconv.Itoa(per), "-src", fmt.Sprintf("127.%d.%d", sc.srcBase+i, 1))
 		cmd.Stderr = os.Stderr
 		stdin, _ := cmd.StdinPipe()
 		stdout, _ := cmd.StdoutPipe()

@@ -5,9 +5,10 @@
 // answers the room-heavy run's events: join(rooms) acked with the count,
 // roomcast(room, payload) emitting "msg" to that room.
 //
-// env: PORT (3000), HOST (127.0.0.1), REDIS_URL (optional; for
-//      REDIS_ADAPTER=sharded a comma-separated list of Redis Cluster nodes
-//      is a cluster), REDIS_ADAPTER (pubsub | sharded | streams, default
+// env: PORT (3000), HOST (127.0.0.1), REDIS_URL (optional; a
+//      comma-separated list of Redis Cluster nodes is a cluster),
+//      REDIS_CLUSTER (host:port,host:port: a Redis Cluster, as
+//      examples/bench takes it), REDIS_ADAPTER (pubsub | sharded | streams, default
 //      pubsub), REDIS_SUBSCRIPTION_MODE (sharded: static | dynamic |
 //      dynamic-private), RECOVERY (a duration in ms or with s/m, with the
 //      streams adapter)
@@ -25,7 +26,9 @@ function duration(v) {
 }
 
 async function redisAdapter(opts) {
-  const urls = process.env.REDIS_URL.split(",");
+  const urls = process.env.REDIS_CLUSTER
+    ? process.env.REDIS_CLUSTER.split(",").map((a) => `redis://${a}`)
+    : process.env.REDIS_URL.split(",");
   const kind = process.env.REDIS_ADAPTER || "pubsub";
   const client = urls.length > 1
     ? createCluster({ rootNodes: urls.map((url) => ({ url })) })
@@ -54,7 +57,7 @@ async function redisAdapter(opts) {
 
 async function main() {
   const opts = { pingInterval: 25000, pingTimeout: 20000, maxHttpBufferSize: 1e6, cors: { origin: "*" } };
-  if (process.env.REDIS_URL) {
+  if (process.env.REDIS_URL || process.env.REDIS_CLUSTER) {
     opts.adapter = await redisAdapter(opts);
   }
   const httpServer = http.createServer();
