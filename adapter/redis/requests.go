@@ -222,13 +222,13 @@ func (a *redisAdapter) answerFetch(req *rediswire.Request) {
 	if req.Opts == nil {
 		return
 	}
-	sockets := []wireSocket{}
+	sockets := []rediswire.Socket{}
 	a.Memory.Select(localOptions(req.Opts), func(s adapter.Socket) {
-		sockets = append(sockets, toWireSocket(s.Info()))
+		sockets = append(sockets, rediswire.ToSocket(s.Info()))
 	})
 	a.respond(req, struct {
-		RequestID string       `json:"requestId"`
-		Sockets   []wireSocket `json:"sockets"`
+		RequestID string             `json:"requestId"`
+		Sockets   []rediswire.Socket `json:"sockets"`
 	}{req.RequestID, sockets})
 }
 
@@ -302,7 +302,7 @@ func (a *redisAdapter) onResponse(msg []byte) {
 	}
 	var sockets []adapter.SocketInfo
 	for _, raw := range r.Sockets {
-		si, err := fromWireSocket(raw)
+		si, err := rediswire.FromSocket(raw)
 		if err != nil {
 			a.logf("fetchSockets response: %v", err)
 			continue

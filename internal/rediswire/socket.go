@@ -1,4 +1,4 @@
-package redis
+package rediswire
 
 import (
 	"encoding/json"
@@ -10,16 +10,16 @@ import (
 	"github.com/socketeer/socketeer/adapter"
 )
 
-// wireSocket is a socket as Node's fetchSockets responses describe it.
-type wireSocket struct {
-	ID        string        `json:"id"`
-	Handshake wireHandshake `json:"handshake"`
-	Rooms     []string      `json:"rooms"`
-	Data      any           `json:"data"`
+// Socket is a socket as Node's fetchSockets responses describe it.
+type Socket struct {
+	ID        string    `json:"id"`
+	Handshake Handshake `json:"handshake"`
+	Rooms     []string  `json:"rooms"`
+	Data      any       `json:"data"`
 }
 
-// wireHandshake is Node's socket.handshake.
-type wireHandshake struct {
+// Handshake is Node's socket.handshake.
+type Handshake struct {
 	Headers map[string]any  `json:"headers"`
 	Time    string          `json:"time"`
 	Address string          `json:"address"`
@@ -35,7 +35,8 @@ type wireHandshake struct {
 // Node's handshake.time holds; the zone name in parentheses follows.
 const jsDateLayout = "Mon Jan 02 2006 15:04:05 GMT-0700"
 
-func toWireSocket(si adapter.SocketInfo) wireSocket {
+// ToSocket describes si as Node does.
+func ToSocket(si adapter.SocketInfo) Socket {
 	h := si.Handshake
 	headers := make(map[string]any, len(h.Header))
 	for k, vs := range h.Header {
@@ -58,9 +59,9 @@ func toWireSocket(si adapter.SocketInfo) wireSocket {
 	if si.Data == nil {
 		data = map[string]any{}
 	}
-	return wireSocket{
+	return Socket{
 		ID: si.ID,
-		Handshake: wireHandshake{
+		Handshake: Handshake{
 			Headers: headers,
 			Time:    h.Time.Format(jsDateLayout) + " (" + h.Time.Format("MST") + ")",
 			Address: h.Address,
@@ -76,8 +77,9 @@ func toWireSocket(si adapter.SocketInfo) wireSocket {
 	}
 }
 
-func fromWireSocket(raw json.RawMessage) (adapter.SocketInfo, error) {
-	var ws wireSocket
+// FromSocket reads a socket of a fetchSockets response.
+func FromSocket(raw json.RawMessage) (adapter.SocketInfo, error) {
+	var ws Socket
 	if err := json.Unmarshal(raw, &ws); err != nil {
 		return adapter.SocketInfo{}, err
 	}
