@@ -17,6 +17,8 @@ var featureBudgets = map[string]int{
 	"client":  40, // the Go client (issue 14)
 	"metrics": 15, // Prometheus metrics (issue 16)
 	"admin":   15, // the Admin UI server side (issue 16)
+	// the sharded pub/sub adapter (issue 18)
+	"adapter/redissharded": 2,
 }
 
 func TestExportedBound(t *testing.T) {

@@ -1,35 +1,47 @@
-// A Node socket.io 4.8 server with @socket.io/redis-adapter (the classic
-// pub/sub RedisAdapter), for the mixed Socketeer/Node cluster tests.
+// A Node socket.io 4.8 server with @socket.io/redis-adapter, for the mixed
+// Socketeer/Node cluster tests: the classic pub/sub RedisAdapter, or with
+// ADAPTER=sharded the sharded adapter (createShardedAdapter) on a Redis
+// Cluster (REDIS_CLUSTER) or on one Redis 7 server (REDIS_URL).
 //
 // env: REDIS_URL (default redis://127.0.0.1:6379), KEY (channel prefix)
+//      ADAPTER ("sharded" for createShardedAdapter), REDIS_CLUSTER
+//      (host:port,host:port: node-redis createCluster), SUBSCRIPTION_MODE
+//      (static, dynamic or dynamic-private; default static)
 // stdout: {t:"listening",port} once serving; {t:"server_side",event,args}
-//         for events other servers send with serverSideEmit; answers to
-//         commands carry their seq.
+//         for events other servers send with serverSideEmit ("cluster:ask"
+//         is acknowledged with {from:"node",args}); answers to commands
+//         carry their seq.
 // stdin:  {cmd:"emit",rooms,except,event,args,seq}
 //         {cmd:"emitWithAck",rooms,except,event,args,timeout,seq}
 //         {cmd:"fetch",rooms,seq} {cmd:"join",rooms,room,seq}
 //         {cmd:"leave",rooms,room,seq} {cmd:"disconnect",rooms,close,seq}
 //         {cmd:"serverSideEmit",event,args,seq}
+//         {cmd:"serverSideEmitWithAck",event,args,seq} → {t:"ssacks",error,responses}
 // Clients may emit "join" (room, ack) to join a room.
 "use strict";
 const http = require("http");
 const { Server } = require("socket.io");
-const { createClient } = require("redis");
-const { createAdapter } = require("@socket.io/redis-adapter");
+const { createClient, createCluster } = require("redis");
+const { createAdapter, createShardedAdapter } = require("@socket.io/redis-adapter");
 const { out, toJSON, fromJSON, commands } = require("./common");
 
 async function main() {
   const url = process.env.REDIS_URL || "redis://127.0.0.1:6379";
-  const pub = createClient({ url });
+  const cluster = (process.env.REDIS_CLUSTER || "").split(",").filter(Boolean);
+  const pub = cluster.length > 0
+    ? createCluster({ rootNodes: cluster.map((a) => ({ url: "redis://" + a })) })
+    : createClient({ url });
   const sub = pub.duplicate();
   pub.on("error", (e) => out({ t: "redis_error", msg: String(e.message) }));
   sub.on("error", (e) => out({ t: "redis_error", msg: String(e.message) }));
   await Promise.all([pub.connect(), sub.connect()]);
 
+  const key = process.env.KEY || "socket.io";
+  const adapter = process.env.ADAPTER === "sharded"
+    ? createShardedAdapter(pub, sub, { channelPrefix: key, subscriptionMode: process.env.SUBSCRIPTION_MODE || "static" })
+    : createAdapter(pub, sub, { key, requestsTimeout: 3000 });
   const httpServer = http.createServer();
-  const io = new Server(httpServer, {
-    adapter: createAdapter(pub, sub, { key: process.env.KEY || "socket.io", requestsTimeout: 3000 }),
-  });
+  const io = new Server(httpServer, { adapter });
   io.on("connection", (socket) => {
     socket.on("join", (room, ack) => {
       socket.join(room);
@@ -37,6 +49,11 @@ async function main() {
     });
   });
   io.on("cluster:hello", (...args) => out({ t: "server_side", event: "cluster:hello", args: toJSON(args) }));
+  io.on("cluster:ask", (...args) => {
+    const ack = args.pop();
+    out({ t: "server_side", event: "cluster:ask", args: toJSON(args) });
+    ack({ from: "node", args: toJSON(args) });
+  });
 
   const select = (cmd) => io.to(cmd.rooms || []).except(cmd.except || []);
   commands(async (cmd) => {
@@ -74,6 +91,11 @@ async function main() {
       case "serverSideEmit":
         io.serverSideEmit(cmd.event, ...fromJSON(cmd.args || []));
         out({ t: "done", seq: cmd.seq });
+        break;
+      case "serverSideEmitWithAck":
+        io.serverSideEmit(cmd.event, ...fromJSON(cmd.args || []), (err, responses) => {
+          out({ t: "ssacks", seq: cmd.seq, error: err ? err.message : null, responses: toJSON(responses || []) });
+        });
         break;
     }
   });
