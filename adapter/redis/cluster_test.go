@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/socketeer/socketeer/adapter"
+	"github.com/socketeer/socketeer/internal/clustertest"
 	"github.com/socketeer/socketeer/internal/testenv"
 )
 
@@ -23,31 +24,31 @@ func TestThreeNodes(t *testing.T) {
 	key := testKey(t)
 	nodes := []*node{startNode(t, rdb, key), startNode(t, rdb, key), startNode(t, rdb, key)}
 	waitNodes(t, rdb, key, 3)
-	c := startClients(t, 2, nodes[0].url, nodes[1].url, nodes[2].url)
+	c := clustertest.StartClients(t, 2, nodes[0].url, nodes[1].url, nodes[2].url)
 	ctx := context.Background()
 
 	t.Run("broadcast to all, binary included", func(t *testing.T) {
-		c.t = t
+		c.T = t
 		start := time.Now()
 		err := nodes[0].ns().Emit("all", "x", 1, map[string]any{"k": "v"}, []byte{0, 1, 255})
 		if err != nil {
 			t.Fatal(err)
 		}
-		c.waitN(6, isEvent("all"))
+		c.WaitN(6, clustertest.IsEvent("all"))
 		t.Logf("broadcast from node 0 reached the 6 clients of 3 nodes in %v", time.Since(start))
-		if got := c.receivers("all", 6); !reflect.DeepEqual(got, []int{0, 1, 2, 3, 4, 5}) {
+		if got := c.Receivers("all", 6); !reflect.DeepEqual(got, []int{0, 1, 2, 3, 4, 5}) {
 			t.Fatalf("receivers %v", got)
 		}
 		want := []any{"x", 1.0, map[string]any{"k": "v"}, map[string]any{"$bin": base64.StdEncoding.EncodeToString([]byte{0, 1, 255})}}
 		for _, i := range []int{0, 5} {
-			if got := c.args(i, "all"); !reflect.DeepEqual(got, want) {
+			if got := c.Args(i, "all"); !reflect.DeepEqual(got, want) {
 				t.Errorf("client %d (node %d) got %v, want %v", i, i/2, got, want)
 			}
 		}
 	})
 
 	for _, i := range []int{1, 3, 5} {
-		c.join(i, "r")
+		c.Join(i, "r")
 	}
 	tests := []struct {
 		name  string
@@ -56,26 +57,26 @@ func TestThreeNodes(t *testing.T) {
 		want  []int
 	}{
 		{"room from node 1", "room", func(e string) error { return nodes[1].ns().To("r").Emit(e) }, []int{1, 3, 5}},
-		{"room except a socket of another node", "exc1", func(e string) error { return nodes[2].ns().To("r").Except(c.ids[3]).Emit(e) }, []int{1, 5}},
+		{"room except a socket of another node", "exc1", func(e string) error { return nodes[2].ns().To("r").Except(c.IDs[3]).Emit(e) }, []int{1, 5}},
 		{"all except a room", "exc2", func(e string) error { return nodes[0].ns().Except("r").Emit(e) }, []int{0, 2, 4}},
-		{"two rooms", "two", func(e string) error { return nodes[0].ns().To("r", c.ids[0]).Emit(e) }, []int{0, 1, 3, 5}},
-		{"a socket of another node", "one", func(e string) error { return nodes[0].ns().To(c.ids[4]).Emit(e) }, []int{4}},
+		{"two rooms", "two", func(e string) error { return nodes[0].ns().To("r", c.IDs[0]).Emit(e) }, []int{0, 1, 3, 5}},
+		{"a socket of another node", "one", func(e string) error { return nodes[0].ns().To(c.IDs[4]).Emit(e) }, []int{4}},
 		{"local only", "local", func(e string) error { return nodes[1].ns().Local().Emit(e) }, []int{2, 3}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c.t = t
+			c.T = t
 			if err := tc.emit(tc.event); err != nil {
 				t.Fatal(err)
 			}
-			if got := c.receivers(tc.event, len(tc.want)); !reflect.DeepEqual(got, tc.want) {
+			if got := c.Receivers(tc.event, len(tc.want)); !reflect.DeepEqual(got, tc.want) {
 				t.Fatalf("receivers %v, want %v", got, tc.want)
 			}
 		})
 	}
 
 	t.Run("acks across nodes", func(t *testing.T) {
-		c.t = t
+		c.T = t
 		for _, tc := range []struct {
 			from  int
 			rooms []string
@@ -96,8 +97,8 @@ func TestThreeNodes(t *testing.T) {
 				if err := r.Decode(&v); err != nil {
 					t.Fatal(err)
 				}
-				if v.ID != c.ids[v.Client] {
-					t.Errorf("reply %+v: client %d has id %s", v, v.Client, c.ids[v.Client])
+				if v.ID != c.IDs[v.Client] {
+					t.Errorf("reply %+v: client %d has id %s", v, v.Client, c.IDs[v.Client])
 				}
 				got = append(got, v.Client)
 			}
@@ -109,19 +110,19 @@ func TestThreeNodes(t *testing.T) {
 	})
 
 	t.Run("fetch sockets", func(t *testing.T) {
-		c.t = t
+		c.T = t
 		all, err := nodes[1].ns().FetchSockets(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := socketIDs(all); !reflect.DeepEqual(got, sortedCopy(c.ids)) {
-			t.Fatalf("fetched %v, want %v", got, sortedCopy(c.ids))
+		if got := socketIDs(all); !reflect.DeepEqual(got, sortedCopy(c.IDs)) {
+			t.Fatalf("fetched %v, want %v", got, sortedCopy(c.IDs))
 		}
 		inR, err := nodes[0].ns().In("r").FetchSockets(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := sortedCopy([]string{c.ids[1], c.ids[3], c.ids[5]})
+		want := sortedCopy([]string{c.IDs[1], c.IDs[3], c.IDs[5]})
 		if got := socketIDs(inR); !reflect.DeepEqual(got, want) {
 			t.Fatalf("fetched in r %v, want %v", got, want)
 		}
@@ -136,15 +137,15 @@ func TestThreeNodes(t *testing.T) {
 	})
 
 	t.Run("join and leave across nodes", func(t *testing.T) {
-		c.t = t
-		if err := nodes[2].ns().In(c.ids[0], c.ids[2]).SocketsJoin("j"); err != nil {
+		c.T = t
+		if err := nodes[2].ns().In(c.IDs[0], c.IDs[2]).SocketsJoin("j"); err != nil {
 			t.Fatal(err)
 		}
 		waitFetch(t, nodes[1], "j", 2)
 		if err := nodes[1].ns().To("j").Emit("jj"); err != nil {
 			t.Fatal(err)
 		}
-		if got := c.receivers("jj", 2); !reflect.DeepEqual(got, []int{0, 2}) {
+		if got := c.Receivers("jj", 2); !reflect.DeepEqual(got, []int{0, 2}) {
 			t.Fatalf("receivers of j %v", got)
 		}
 		if err := nodes[0].ns().In("j").SocketsLeave("j"); err != nil {
@@ -154,7 +155,7 @@ func TestThreeNodes(t *testing.T) {
 	})
 
 	t.Run("server-side emit", func(t *testing.T) {
-		c.t = t
+		c.T = t
 		var mu sync.Mutex
 		got := map[int]string{}
 		for i, n := range nodes {
@@ -178,12 +179,12 @@ func TestThreeNodes(t *testing.T) {
 	})
 
 	t.Run("disconnect across nodes", func(t *testing.T) {
-		c.t = t
-		if err := nodes[0].ns().In(c.ids[5]).DisconnectSockets(false); err != nil {
+		c.T = t
+		if err := nodes[0].ns().In(c.IDs[5]).DisconnectSockets(false); err != nil {
 			t.Fatal(err)
 		}
-		m := c.waitN(1, isType("disconnect"))
-		if m[0].num("c") != 5 || m[0].str("reason") != "io server disconnect" {
+		m := c.WaitN(1, clustertest.IsType("disconnect"))
+		if m[0].Num("c") != 5 || m[0].Str("reason") != "io server disconnect" {
 			t.Fatalf("disconnect %v", m[0])
 		}
 		waitUntil(t, func() bool { return nodes[2].ns().Len() == 1 })
@@ -216,7 +217,7 @@ func waitFetch(t *testing.T, n *node, room string, want int) {
 
 func waitUntil(t *testing.T, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(waitTimeout)
+	deadline := time.Now().Add(clustertest.WaitTimeout)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatal("condition not met in time")

@@ -11,26 +11,17 @@ import (
 	"time"
 
 	"github.com/socketeer/socketeer/emitter"
+	"github.com/socketeer/socketeer/internal/clustertest"
 	"github.com/socketeer/socketeer/internal/testenv"
 )
 
 // startNodeServer starts interop/cluster/node-server.js, a Node socket.io
 // 4.8 server with @socket.io/redis-adapter, and returns it with its URL.
-func startNodeServer(t *testing.T, addr, key string) (*proc, string) {
+func startNodeServer(t *testing.T, addr, key string) (*clustertest.Proc, string) {
 	t.Helper()
-	p := startScript(t, "cluster/node-server.js", "REDIS_URL=redis://"+addr, "KEY="+key)
-	m := p.waitN(1, isType("listening"))
-	return p, fmt.Sprintf("http://127.0.0.1:%d", m[0].num("port"))
-}
-
-// command sends cmd with a fresh seq to the Node server and returns its
-// answer.
-func (p *proc) command(cmd map[string]any) msg {
-	p.t.Helper()
-	seq := fmt.Sprintf("s%d", time.Now().UnixNano())
-	cmd["seq"] = seq
-	p.send(cmd)
-	return p.waitN(1, func(m msg) bool { return m.str("seq") == seq })[0]
+	p := clustertest.StartScript(t, "cluster/node-server.js", "REDIS_URL=redis://"+addr, "KEY="+key)
+	m := p.WaitN(1, clustertest.IsType("listening"))
+	return p, fmt.Sprintf("http://127.0.0.1:%d", m[0].Num("port"))
 }
 
 // TestMixedCluster runs a Socketeer node and a Node socket.io server with
@@ -43,11 +34,11 @@ func TestMixedCluster(t *testing.T) {
 	sk := startNode(t, rdb, key)
 	nodeSrv, nodeURL := startNodeServer(t, addr, key)
 	waitNodes(t, rdb, key, 2)
-	c := startClients(t, 2, sk.url, nodeURL)
+	c := clustertest.StartClients(t, 2, sk.url, nodeURL)
 	ctx := context.Background()
 	bin := map[string]any{"$bin": base64.StdEncoding.EncodeToString([]byte{9, 8, 0})}
 	for _, i := range []int{1, 3} {
-		c.join(i, "r")
+		c.Join(i, "r")
 	}
 
 	tests := []struct {
@@ -58,21 +49,21 @@ func TestMixedCluster(t *testing.T) {
 	}{
 		{"Socketeer broadcasts to all", "s-all", func(t *testing.T, e string) { check(t, sk.ns().Emit(e, "a", []byte{9, 8, 0})) }, []int{0, 1, 2, 3}},
 		{"Node broadcasts to all", "n-all", func(t *testing.T, e string) {
-			nodeSrv.command(map[string]any{"cmd": "emit", "event": e, "args": []any{"a", bin}})
+			nodeSrv.Command(map[string]any{"cmd": "emit", "event": e, "args": []any{"a", bin}})
 		}, []int{0, 1, 2, 3}},
 		{"Socketeer to a room", "s-room", func(t *testing.T, e string) { check(t, sk.ns().To("r").Emit(e)) }, []int{1, 3}},
 		{"Node to a room", "n-room", func(t *testing.T, e string) {
-			nodeSrv.command(map[string]any{"cmd": "emit", "rooms": []string{"r"}, "event": e})
+			nodeSrv.Command(map[string]any{"cmd": "emit", "rooms": []string{"r"}, "event": e})
 		}, []int{1, 3}},
-		{"Socketeer except a Node socket", "s-exc", func(t *testing.T, e string) { check(t, sk.ns().Except(c.ids[3]).Emit(e)) }, []int{0, 1, 2}},
+		{"Socketeer except a Node socket", "s-exc", func(t *testing.T, e string) { check(t, sk.ns().Except(c.IDs[3]).Emit(e)) }, []int{0, 1, 2}},
 		{"Node except a room", "n-exc", func(t *testing.T, e string) {
-			nodeSrv.command(map[string]any{"cmd": "emit", "except": []string{"r"}, "event": e})
+			nodeSrv.Command(map[string]any{"cmd": "emit", "except": []string{"r"}, "event": e})
 		}, []int{0, 2}},
 		{"Node's emitter to a room", "ne-room", func(t *testing.T, e string) {
 			runEmitter(t, addr, key, map[string]any{"op": "emit", "to": []string{"r"}, "event": e, "args": []any{"a", bin}})
 		}, []int{1, 3}},
 		{"Node's emitter except", "ne-exc", func(t *testing.T, e string) {
-			runEmitter(t, addr, key, map[string]any{"op": "emit", "except": []string{c.ids[0]}, "event": e})
+			runEmitter(t, addr, key, map[string]any{"op": "emit", "except": []string{c.IDs[0]}, "event": e})
 		}, []int{1, 2, 3}},
 		{"our emitter to a room", "oe-room", func(t *testing.T, e string) {
 			check(t, emitter.New(rdb, emitter.Options{Key: key}).To("r").Emit(e, "a", []byte{9, 8, 0}))
@@ -80,16 +71,16 @@ func TestMixedCluster(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c.t = t
+			c.T = t
 			start := time.Now()
 			tc.emit(t, tc.event)
-			got := c.receivers(tc.event, len(tc.want))
+			got := c.Receivers(tc.event, len(tc.want))
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Fatalf("receivers %v, want %v", got, tc.want)
 			}
 			t.Logf("delivered to %v within %v (incl. the 300ms settle wait)", got, time.Since(start))
 			for _, i := range got {
-				if args := c.args(i, tc.event); len(args) == 2 && !reflect.DeepEqual(args[1], bin) {
+				if args := c.Args(i, tc.event); len(args) == 2 && !reflect.DeepEqual(args[1], bin) {
 					t.Errorf("client %d got binary arg %v, want %v", i, args[1], bin)
 				}
 			}
@@ -97,7 +88,7 @@ func TestMixedCluster(t *testing.T) {
 	}
 
 	t.Run("Socketeer broadcast with acks", func(t *testing.T) {
-		c.t = t
+		c.T = t
 		start := time.Now()
 		replies, err := sk.ns().Timeout(5*time.Second).EmitWithAck(ctx, "s-ask")
 		if err != nil {
@@ -117,12 +108,12 @@ func TestMixedCluster(t *testing.T) {
 	})
 
 	t.Run("Node broadcast with acks", func(t *testing.T) {
-		c.t = t
-		m := nodeSrv.command(map[string]any{"cmd": "emitWithAck", "event": "n-ask", "timeout": 5000})
+		c.T = t
+		m := nodeSrv.Command(map[string]any{"cmd": "emitWithAck", "event": "n-ask", "timeout": 5000})
 		rs, _ := m["responses"].([]any)
 		var got []int
 		for _, r := range rs {
-			got = append(got, msg(r.(map[string]any)).num("client"))
+			got = append(got, clustertest.Msg(r.(map[string]any)).Num("client"))
 		}
 		slices.Sort(got)
 		if m["error"] != nil || !reflect.DeepEqual(got, []int{0, 1, 2, 3}) {
@@ -131,10 +122,10 @@ func TestMixedCluster(t *testing.T) {
 	})
 
 	t.Run("fetch sockets both ways", func(t *testing.T) {
-		c.t = t
+		c.T = t
 		ss, err := sk.ns().In("r").FetchSockets(ctx)
 		check(t, err)
-		want := sortedCopy([]string{c.ids[1], c.ids[3]})
+		want := sortedCopy([]string{c.IDs[1], c.IDs[3]})
 		if got := socketIDs(ss); !reflect.DeepEqual(got, want) {
 			t.Fatalf("Socketeer fetched %v, want %v", got, want)
 		}
@@ -143,10 +134,10 @@ func TestMixedCluster(t *testing.T) {
 				t.Errorf("socket %+v", s)
 			}
 		}
-		m := nodeSrv.command(map[string]any{"cmd": "fetch", "rooms": []string{"r"}})
+		m := nodeSrv.Command(map[string]any{"cmd": "fetch", "rooms": []string{"r"}})
 		var ids []string
 		for _, s := range m["sockets"].([]any) {
-			ids = append(ids, msg(s.(map[string]any)).str("id"))
+			ids = append(ids, clustertest.Msg(s.(map[string]any)).Str("id"))
 		}
 		slices.Sort(ids)
 		if !reflect.DeepEqual(ids, want) {
@@ -155,48 +146,48 @@ func TestMixedCluster(t *testing.T) {
 	})
 
 	t.Run("join, leave and disconnect both ways", func(t *testing.T) {
-		c.t = t
+		c.T = t
 		// Socketeer makes Node's client 2 join; Node makes Socketeer's client 0 join.
-		check(t, sk.ns().In(c.ids[2]).SocketsJoin("k"))
-		nodeSrv.command(map[string]any{"cmd": "join", "rooms": []string{c.ids[0]}, "room": "k"})
+		check(t, sk.ns().In(c.IDs[2]).SocketsJoin("k"))
+		nodeSrv.Command(map[string]any{"cmd": "join", "rooms": []string{c.IDs[0]}, "room": "k"})
 		waitFetch(t, sk, "k", 2)
-		runEmitter(t, addr, key, map[string]any{"op": "socketsJoin", "to": []string{c.ids[1]}, "rooms": []string{"k"}})
+		runEmitter(t, addr, key, map[string]any{"op": "socketsJoin", "to": []string{c.IDs[1]}, "rooms": []string{"k"}})
 		waitFetch(t, sk, "k", 3)
-		check(t, emitter.New(rdb, emitter.Options{Key: key}).In(c.ids[3]).SocketsJoin("k"))
+		check(t, emitter.New(rdb, emitter.Options{Key: key}).In(c.IDs[3]).SocketsJoin("k"))
 		waitFetch(t, sk, "k", 4)
-		nodeSrv.command(map[string]any{"cmd": "leave", "rooms": []string{"k"}, "room": "k"})
+		nodeSrv.Command(map[string]any{"cmd": "leave", "rooms": []string{"k"}, "room": "k"})
 		waitFetch(t, sk, "k", 0)
-		nodeSrv.command(map[string]any{"cmd": "disconnect", "rooms": []string{c.ids[0]}})
-		m := c.waitN(1, isType("disconnect"))
-		if m[0].num("c") != 0 || m[0].str("reason") != "io server disconnect" {
+		nodeSrv.Command(map[string]any{"cmd": "disconnect", "rooms": []string{c.IDs[0]}})
+		m := c.WaitN(1, clustertest.IsType("disconnect"))
+		if m[0].Num("c") != 0 || m[0].Str("reason") != "io server disconnect" {
 			t.Fatalf("disconnect %v", m[0])
 		}
-		check(t, sk.ns().In(c.ids[2]).DisconnectSockets(false))
-		m = c.waitN(2, isType("disconnect"))
-		if m[1].num("c") != 2 {
+		check(t, sk.ns().In(c.IDs[2]).DisconnectSockets(false))
+		m = c.WaitN(2, clustertest.IsType("disconnect"))
+		if m[1].Num("c") != 2 {
 			t.Fatalf("disconnect %v", m[1])
 		}
 	})
 
 	t.Run("server-side emit both ways", func(t *testing.T) {
-		c.t = t
+		c.T = t
 		got := make(chan string, 4)
 		sk.onServerSide(func(event string, args []json.RawMessage) {
 			got <- fmt.Sprintf("%s%s", event, args)
 		})
 		check(t, sk.ns().ServerSideEmit("cluster:hello", "from-go", 1))
-		m := nodeSrv.waitN(1, isType("server_side"))[0]
+		m := nodeSrv.WaitN(1, clustertest.IsType("server_side"))[0]
 		if !reflect.DeepEqual(m["args"], []any{"from-go", 1.0}) {
 			t.Fatalf("Node got %v", m)
 		}
-		nodeSrv.command(map[string]any{"cmd": "serverSideEmit", "event": "from-node", "args": []any{map[string]any{"a": 1}}})
+		nodeSrv.Command(map[string]any{"cmd": "serverSideEmit", "event": "from-node", "args": []any{map[string]any{"a": 1}}})
 		runEmitter(t, addr, key, map[string]any{"op": "serverSideEmit", "event": "from-emitter", "args": []any{2}})
 		var all []string
 		for range 2 {
 			select {
 			case s := <-got:
 				all = append(all, s)
-			case <-time.After(waitTimeout):
+			case <-time.After(clustertest.WaitTimeout):
 				t.Fatalf("server-side events so far: %v", all)
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/socketeer/socketeer/app"
+	"github.com/socketeer/socketeer/internal/clustertest"
 	"github.com/socketeer/socketeer/internal/testenv"
 )
 
@@ -25,9 +26,9 @@ func TestMixedParsers(t *testing.T) {
 	mp := startNodeWith(t, rdb, key, app.ParserMsgpack)
 	js := startNodeWith(t, rdb, key, app.ParserJSON)
 	waitNodes(t, rdb, key, 2)
-	c := startClientsEnv(t, 2, []string{mp.url, js.url}, "PARSERS=msgpack,json")
+	c := clustertest.StartClientsEnv(t, 2, []string{mp.url, js.url}, "PARSERS=msgpack,json")
 	for _, i := range []int{1, 3} {
-		c.join(i, "r")
+		c.Join(i, "r")
 	}
 	bin := map[string]any{"$bin": base64.StdEncoding.EncodeToString([]byte{9, 8, 0})}
 	nested := map[string]any{"n": 1.5, "list": []any{"x", true, nil}}
@@ -47,12 +48,12 @@ func TestMixedParsers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			check(t, tt.emit(tt.event))
-			if got := c.receivers(tt.event, len(tt.want)); !slices.Equal(got, tt.want) {
+			if got := c.Receivers(tt.event, len(tt.want)); !slices.Equal(got, tt.want) {
 				t.Fatalf("received by %v, want %v", got, tt.want)
 			}
 			for _, i := range tt.want {
-				if got := c.args(i, tt.event); !reflect.DeepEqual(got, wantArgs) {
-					t.Errorf("client %d (%s) got %v, want %v", i, []string{"msgpack", "json"}[c.url[i]], got, wantArgs)
+				if got := c.Args(i, tt.event); !reflect.DeepEqual(got, wantArgs) {
+					t.Errorf("client %d (%s) got %v, want %v", i, []string{"msgpack", "json"}[c.URL[i]], got, wantArgs)
 				}
 			}
 		})

@@ -11,6 +11,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/socketeer/socketeer/internal/clustertest"
 	"github.com/socketeer/socketeer/internal/testenv"
 )
 
@@ -83,22 +84,22 @@ func TestRedisRestart(t *testing.T) {
 	key := testKey(t)
 	nodes := []*node{startNode(t, rdb, key), startNode(t, rdb, key)}
 	waitNodes(t, rdb, key, 2)
-	c := startClients(t, 1, nodes[0].url, nodes[1].url)
+	c := clustertest.StartClients(t, 1, nodes[0].url, nodes[1].url)
 
 	check(t, nodes[0].ns().Emit("before"))
-	if got := c.receivers("before", 2); !reflect.DeepEqual(got, []int{0, 1}) {
+	if got := c.Receivers("before", 2); !reflect.DeepEqual(got, []int{0, 1}) {
 		t.Fatalf("before the outage: receivers %v", got)
 	}
 
 	srv.stop()
 	down := time.Now()
 	check(t, nodes[0].ns().Emit("during"))
-	c.join(1, "room-during-outage") // node 1 still handles its client's events
+	c.Join(1, "room-during-outage") // node 1 still handles its client's events
 	check(t, nodes[1].ns().To("room-during-outage").Emit("local-during"))
-	if got := c.receivers("local-during", 1); !reflect.DeepEqual(got, []int{1}) {
+	if got := c.Receivers("local-during", 1); !reflect.DeepEqual(got, []int{1}) {
 		t.Fatalf("during the outage, node 1's room: receivers %v", got)
 	}
-	if got := c.receivers("during", 1); !reflect.DeepEqual(got, []int{0}) {
+	if got := c.Receivers("during", 1); !reflect.DeepEqual(got, []int{0}) {
 		t.Fatalf("during the outage: receivers %v, want only node 0's client", got)
 	}
 	t.Logf("Redis down for %v", time.Since(down))
@@ -112,13 +113,13 @@ func TestRedisRestart(t *testing.T) {
 	waitUntil(t, func() bool {
 		check(t, nodes[1].ns().Emit("after"))
 		time.Sleep(100 * time.Millisecond)
-		return len(c.matching(func(m msg) bool { return isEvent("after")(m) && m.num("c") == 0 })) > 0
+		return len(c.Matching(func(m clustertest.Msg) bool { return clustertest.IsEvent("after")(m) && m.Num("c") == 0 })) > 0
 	})
 	t.Logf("a broadcast crossed again %v after Redis restarted", time.Since(up))
 	// At most once: the outage's broadcast is lost for node 1, unless the
 	// client library's retries (go-redis MaxRetries, with backoff) got it
 	// through once Redis was back; never twice.
-	got := c.receivers("during", 0)
+	got := c.Receivers("during", 0)
 	if !reflect.DeepEqual(got, []int{0}) && !reflect.DeepEqual(got, []int{0, 1}) {
 		t.Fatalf("the broadcast made during the outage: receivers %v, want [0] (lost for node 1) or [0 1] (retried once)", got)
 	}

@@ -5,6 +5,7 @@
 //	PORT=8001 REDIS_URL=redis://127.0.0.1:6379 go run ./examples/cluster
 //
 // Flags override the environment: -port, -redis, -key, -name.
+// REDIS_ADAPTER=streams uses the Redis Streams adapter instead of pub/sub.
 package main
 
 import (
@@ -20,9 +21,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	redisadapter "github.com/socketeer/socketeer/adapter/redis"
 	"github.com/socketeer/socketeer/app"
 	"github.com/socketeer/socketeer/engine"
+	"github.com/socketeer/socketeer/examples/internal/redisadapter"
 	"github.com/socketeer/socketeer/namespace"
 )
 
@@ -58,10 +59,14 @@ func (c *Chat) OnRoomMessage(s *namespace.Socket, room, text string) error {
 
 // newApp returns the chat app of node name on rdb, with channel prefix key
 // ("" for the default) and the "io" session cookie for sticky load
-// balancers.
+// balancers. REDIS_ADAPTER picks the adapter (pubsub or streams).
 func newApp(rdb redis.UniversalClient, key, name string) (*app.App, error) {
+	factory, err := redisadapter.New(os.Getenv("REDIS_ADAPTER"), rdb, key)
+	if err != nil {
+		return nil, err
+	}
 	a := app.New(app.Options{
-		Adapter: redisadapter.New(rdb, redisadapter.Options{Key: key}),
+		Adapter: factory,
 		Engine: engine.Options{
 			Cookie: &http.Cookie{Name: "io", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode},
 		},

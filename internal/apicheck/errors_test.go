@@ -10,6 +10,7 @@ import (
 	"github.com/socketeer/socketeer/adapter"
 	"github.com/socketeer/socketeer/adapter/redis"
 	"github.com/socketeer/socketeer/adapter/redissharded"
+	"github.com/socketeer/socketeer/adapter/redisstreams"
 	"github.com/socketeer/socketeer/admin"
 	"github.com/socketeer/socketeer/apptest"
 	"github.com/socketeer/socketeer/client"
@@ -36,6 +37,9 @@ var sentinels = map[string]error{
 	"adapter/redissharded.ErrClosed":      redissharded.ErrClosed,
 	"adapter/redissharded.ErrQueueFull":   redissharded.ErrQueueFull,
 	"adapter/redissharded.ErrOptions":     redissharded.ErrOptions,
+	"adapter/redisstreams.ErrUnreachable": redisstreams.ErrUnreachable,
+	"adapter/redisstreams.ErrTimeout":     redisstreams.ErrTimeout,
+	"adapter/redisstreams.ErrClosed":      redisstreams.ErrClosed,
 	"apptest.ErrDisconnected":             apptest.ErrDisconnected,
 	"client.ErrBufferFull":                client.ErrBufferFull,
 	"client.ErrClosed":                    client.ErrClosed,

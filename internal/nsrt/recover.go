@@ -27,7 +27,7 @@ func (rt *Runtime) Restore(c Conn, hs adapter.Handshake, pid, offset string) *So
 		}
 		rt.mu.Unlock()
 		if s != nil {
-			rt.rec.Memory.Join(s.id, sess.Rooms...)
+			rt.rec.Join(s.id, sess.Rooms...)
 		}
 	})
 	return s

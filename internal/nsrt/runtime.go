@@ -23,7 +23,7 @@ type Runtime struct {
 	ackIDs     atomic.Int64
 	serverSide func(event string, args []json.RawMessage)
 	observer   Observer
-	rec        *recovery.Adapter // nil when connection state recovery is off
+	rec        recovery.Recoverer // nil when connection state recovery is off
 
 	mu      sync.RWMutex
 	sockets map[string]*Socket
@@ -45,8 +45,9 @@ type Options struct {
 	// Observer, when set, sees the namespace's sockets, events and rooms.
 	Observer Observer
 	// Recovery switches connection state recovery on; nil leaves it off.
-	// It needs the in-memory adapter: with another adapter the namespace
-	// logs that it cannot recover and runs without.
+	// It needs the in-memory adapter or an adapter that keeps sessions
+	// itself (a recovery.Store): with another the namespace logs that it
+	// cannot recover and runs without.
 	Recovery *recovery.Options
 }
 
@@ -74,22 +75,26 @@ func New(name string, o Options) (*Runtime, error) {
 	return rt, nil
 }
 
-// recover wraps the runtime's adapter with connection state recovery.
+// recover switches connection state recovery on: the in-memory adapter is
+// wrapped, an adapter that keeps sessions itself is told to.
 func (rt *Runtime) recover(o recovery.Options) {
-	m, ok := rt.adapter.(*adapter.Memory)
-	if !ok {
-		rt.logf("socketeer: %s: connection state recovery is off: adapter %T cannot recover sockets", rt.name, rt.adapter)
-		return
-	}
 	if o.Logf == nil {
 		o.Logf = rt.logf
 	}
-	rt.rec = recovery.New(m, rt.name, o)
-	rt.adapter = rt.rec
+	switch a := rt.adapter.(type) {
+	case *adapter.Memory:
+		rt.rec = recovery.New(a, rt.name, o)
+		rt.adapter = rt.rec
+	case recovery.Store:
+		a.EnableRecovery(o)
+		rt.rec = a
+	default:
+		rt.logf("socketeer: %s: connection state recovery is off: adapter %T cannot recover sockets", rt.name, rt.adapter)
+	}
 }
 
 // Recovery returns the recovery adapter, nil when recovery is off.
-func (rt *Runtime) Recovery() *recovery.Adapter { return rt.rec }
+func (rt *Runtime) Recovery() recovery.Recoverer { return rt.rec }
 
 // Name returns the namespace name, such as "/chat".
 func (rt *Runtime) Name() string { return rt.name }

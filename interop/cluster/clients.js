@@ -7,8 +7,10 @@
 //      TRANSPORTS comma-separated transports (default "websocket")
 //      PARSERS   comma-separated parser of each URL, "msgpack" for
 //                socket.io-msgpack-parser (default: the JSON parser)
+//      RECONNECT "1" lets clients reconnect (after 100ms), as a client
+//                whose connection is cut does for connection state recovery
 //
-// stdout: {t:"connect",c,url,id} {t:"event",c,event,args} {t:"disconnect",c,reason}
+// stdout: {t:"connect",c,url,id,recovered} {t:"event",c,event,args} {t:"disconnect",c,reason}
 //         {t:"ack",c,seq,args} (answer to an emit command with ack:true)
 // stdin:  {cmd:"emit",c,event,args,ack,seq}  {cmd:"exit"}
 // Every event that asks for an acknowledgement is acked with {client:c, id}.
@@ -21,15 +23,19 @@ const per = Number(process.env.PER_URL || 1);
 const nsp = process.env.NSP || "/";
 const transports = (process.env.TRANSPORTS || "websocket").split(",");
 const parsers = (process.env.PARSERS || "").split(",");
+const reconnect =
+  process.env.RECONNECT === "1"
+    ? { reconnection: true, reconnectionDelay: 100, reconnectionDelayMax: 200 }
+    : { reconnection: false };
 
 const clients = [];
 urls.forEach((url, u) => {
   for (let i = 0; i < per; i++) {
     const c = clients.length;
     const parser = parsers[u] === "msgpack" ? { parser: require("socket.io-msgpack-parser") } : {};
-    const s = io(url + nsp, { transports, forceNew: true, reconnection: false, ...parser });
+    const s = io(url + nsp, { transports, forceNew: true, ...reconnect, ...parser });
     clients.push(s);
-    s.on("connect", () => out({ t: "connect", c, url: u, id: s.id }));
+    s.on("connect", () => out({ t: "connect", c, url: u, id: s.id, recovered: s.recovered }));
     s.on("connect_error", (e) => out({ t: "connect_error", c, msg: e.message }));
     s.on("disconnect", (reason) => out({ t: "disconnect", c, reason }));
     s.onAny((event, ...args) => {

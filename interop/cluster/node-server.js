@@ -1,28 +1,38 @@
-// A Node socket.io 4.8 server with @socket.io/redis-adapter, for the mixed
-// Socketeer/Node cluster tests: the classic pub/sub RedisAdapter, or with
-// ADAPTER=sharded the sharded adapter (createShardedAdapter) on a Redis
-// Cluster (REDIS_CLUSTER) or on one Redis 7 server (REDIS_URL).
+// A Node socket.io 4.8 server with @socket.io/redis-adapter (the classic
+// pub/sub RedisAdapter, or its sharded adapter) or
+// @socket.io/redis-streams-adapter, for the mixed Socketeer/Node cluster
+// tests.
 //
 // env: REDIS_URL (default redis://127.0.0.1:6379), KEY (channel prefix)
-//      ADAPTER ("sharded" for createShardedAdapter), REDIS_CLUSTER
-//      (host:port,host:port: node-redis createCluster), SUBSCRIPTION_MODE
-//      (static, dynamic or dynamic-private; default static)
+//      REDIS_CLUSTER host:port,host:port: a Redis Cluster (node-redis
+//      createCluster) instead of REDIS_URL
+//      ADAPTER "streams" for the streams adapter, with STREAM (stream
+//      name) and SESSION_PREFIX (session key prefix); "sharded" for
+//      createShardedAdapter, with SUBSCRIPTION_MODE (static, dynamic or
+//      dynamic-private; default static)
+//      RECOVERY connectionStateRecovery's maxDisconnectionDuration in ms
+//      (off when unset)
 // stdout: {t:"listening",port} once serving; {t:"server_side",event,args}
 //         for events other servers send with serverSideEmit ("cluster:ask"
-//         is acknowledged with {from:"node",args}); answers to commands
-//         carry their seq.
+//         is acknowledged with {node:"node",got:args}); answers to
+//         commands carry their seq.
 // stdin:  {cmd:"emit",rooms,except,event,args,seq}
 //         {cmd:"emitWithAck",rooms,except,event,args,timeout,seq}
 //         {cmd:"fetch",rooms,seq} {cmd:"join",rooms,room,seq}
 //         {cmd:"leave",rooms,room,seq} {cmd:"disconnect",rooms,close,seq}
 //         {cmd:"serverSideEmit",event,args,seq}
-//         {cmd:"serverSideEmitWithAck",event,args,seq} → {t:"ssacks",error,responses}
-// Clients may emit "join" (room, ack) to join a room.
+//         {cmd:"serverSideEmitWithAck",event,args,seq}
+//         {cmd:"burst",rooms,event,count,interval,seq}: event 0..count-1,
+//         one every interval ms
+// Clients may emit "join" (room, ack) to join a room, "setup" (room, name,
+// ack) to join a room and set data.name, "whoami" (ack) for {id, rooms,
+// data, recovered}.
 "use strict";
 const http = require("http");
 const { Server } = require("socket.io");
 const { createClient, createCluster } = require("redis");
 const { createAdapter, createShardedAdapter } = require("@socket.io/redis-adapter");
+const streams = require("@socket.io/redis-streams-adapter");
 const { out, toJSON, fromJSON, commands } = require("./common");
 
 async function main() {
@@ -36,23 +46,40 @@ async function main() {
   sub.on("error", (e) => out({ t: "redis_error", msg: String(e.message) }));
   await Promise.all([pub.connect(), sub.connect()]);
 
-  const key = process.env.KEY || "socket.io";
-  const adapter = process.env.ADAPTER === "sharded"
-    ? createShardedAdapter(pub, sub, { channelPrefix: key, subscriptionMode: process.env.SUBSCRIPTION_MODE || "static" })
-    : createAdapter(pub, sub, { key, requestsTimeout: 3000 });
   const httpServer = http.createServer();
-  const io = new Server(httpServer, { adapter });
+  const key = process.env.KEY || "socket.io";
+  const adapter =
+    process.env.ADAPTER === "streams"
+      ? streams.createAdapter(pub, {
+          streamName: process.env.STREAM || "socket.io",
+          channelPrefix: key,
+          sessionKeyPrefix: process.env.SESSION_PREFIX || "sio:session:",
+          blockTimeInMs: 1000,
+        })
+      : process.env.ADAPTER === "sharded"
+        ? createShardedAdapter(pub, sub, { channelPrefix: key, subscriptionMode: process.env.SUBSCRIPTION_MODE || "static" })
+        : createAdapter(pub, sub, { key, requestsTimeout: 3000 });
+  const recovery = process.env.RECOVERY
+    ? { connectionStateRecovery: { maxDisconnectionDuration: Number(process.env.RECOVERY), skipMiddlewares: true } }
+    : {};
+  const io = new Server(httpServer, { adapter, ...recovery });
   io.on("connection", (socket) => {
     socket.on("join", (room, ack) => {
       socket.join(room);
       if (typeof ack === "function") ack("ok");
     });
+    socket.on("setup", (room, name, ack) => {
+      socket.join(room);
+      socket.data.name = name;
+      ack("ok");
+    });
+    socket.on("whoami", (ack) => ack({ id: socket.id, rooms: [...socket.rooms], data: socket.data, recovered: socket.recovered }));
   });
   io.on("cluster:hello", (...args) => out({ t: "server_side", event: "cluster:hello", args: toJSON(args) }));
   io.on("cluster:ask", (...args) => {
-    const ack = args.pop();
+    const cb = args.pop();
     out({ t: "server_side", event: "cluster:ask", args: toJSON(args) });
-    ack({ from: "node", args: toJSON(args) });
+    cb({ node: "node", got: toJSON(args) });
   });
 
   const select = (cmd) => io.to(cmd.rooms || []).except(cmd.except || []);
@@ -92,10 +119,17 @@ async function main() {
         io.serverSideEmit(cmd.event, ...fromJSON(cmd.args || []));
         out({ t: "done", seq: cmd.seq });
         break;
+      case "burst":
+        for (let i = 0; i < cmd.count; i++) {
+          select(cmd).emit(cmd.event, i);
+          await new Promise((r) => setTimeout(r, cmd.interval || 2));
+        }
+        out({ t: "done", seq: cmd.seq });
+        break;
       case "serverSideEmitWithAck":
-        io.serverSideEmit(cmd.event, ...fromJSON(cmd.args || []), (err, responses) => {
-          out({ t: "ssacks", seq: cmd.seq, error: err ? err.message : null, responses: toJSON(responses || []) });
-        });
+        io.serverSideEmit(cmd.event, ...fromJSON(cmd.args || []), (err, responses) =>
+          out({ t: "acks", seq: cmd.seq, error: err ? err.message : null, responses: toJSON(responses) }),
+        );
         break;
     }
   });
