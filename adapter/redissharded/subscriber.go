@@ -40,11 +40,13 @@ type subscriber struct {
 
 // shardConn is one subscription connection, to one node.
 type shardConn struct {
-	addr     string
-	ps       *redis.PubSub
-	channels map[string]bool // asked for on this connection; true once confirmed
-	cancel   context.CancelFunc
-	torndown bool
+	addr      string
+	ps        *redis.PubSub
+	channels  map[string]bool // asked for on this connection; true once confirmed
+	ctx       context.Context // ends when the connection is dropped
+	cancel    context.CancelFunc
+	receiving bool // its goroutine runs
+	torndown  bool
 }
 
 const (
@@ -183,18 +185,22 @@ func (s *subscriber) sync() bool {
 			}
 		}
 	}
-	if ok {
-		s.mu.Lock()
-		restored := s.down && len(s.dirty) == 0
-		if restored {
-			s.down, s.lastErr = false, nil
-		}
-		s.mu.Unlock()
-		if restored {
-			s.logf("subscriptions restored")
+	return ok
+}
+
+// restoredLocked reports, once, that every wanted channel is subscribed
+// and confirmed again after a failure; s.mu is held.
+func (s *subscriber) restoredLocked() bool {
+	if !s.down || len(s.dirty) > 0 {
+		return false
+	}
+	for ch := range s.want {
+		if c := s.on[ch]; c == nil || !c.channels[ch] {
+			return false
 		}
 	}
-	return ok
+	s.down, s.lastErr = false, nil
+	return true
 }
 
 // apply makes the subscription of ch what is wanted.
@@ -203,7 +209,7 @@ func (s *subscriber) apply(ch string) error {
 	want, c := s.want[ch], s.on[ch]
 	s.mu.Unlock()
 	switch {
-	case want && c == nil:
+	case want && (c == nil || c.torndown):
 		return s.subscribe(ch)
 	case !want && c != nil:
 		s.unsubscribe(c, ch)
@@ -212,6 +218,8 @@ func (s *subscriber) apply(ch string) error {
 }
 
 // subscribe subscribes ch on the connection to the node that serves it.
+// The channel is recorded on the connection before SSUBSCRIBE is sent, so
+// that a failure of the connection at any point gives it back to run.
 func (s *subscriber) subscribe(ch string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -219,14 +227,24 @@ func (s *subscriber) subscribe(ch string) error {
 	if err != nil {
 		return err
 	}
-	c := s.conn(node)
 	s.mu.Lock()
+	c := s.connLocked(node)
 	c.channels[ch] = false
 	s.on[ch] = c
 	s.mu.Unlock()
 	if err := c.ps.SSubscribe(ctx, ch); err != nil {
 		s.teardown(c, err)
 		return err
+	}
+	s.mu.Lock()
+	start := !c.receiving && !c.torndown
+	c.receiving = true
+	s.mu.Unlock()
+	if start {
+		// Receiving starts once the connection is up: a receive on a
+		// connection not yet made would dial on its own.
+		s.wg.Add(1)
+		go s.receive(c)
 	}
 	return nil
 }
@@ -264,25 +282,22 @@ func (s *subscriber) nodeFor(ctx context.Context, ch string) (*redis.Client, err
 	return s.client.(*redis.Client), nil
 }
 
-// conn returns the connection to node, opening it.
-func (s *subscriber) conn(node *redis.Client) *shardConn {
+// connLocked returns the connection to node, making it; s.mu is held.
+func (s *subscriber) connLocked(node *redis.Client) *shardConn {
 	addr := node.Options().Addr
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if c := s.conns[addr]; c != nil {
 		return c
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	c := &shardConn{addr: addr, ps: node.SSubscribe(ctx), channels: map[string]bool{}, cancel: cancel}
+	c := &shardConn{addr: addr, ps: node.SSubscribe(ctx), channels: map[string]bool{}, ctx: ctx, cancel: cancel}
 	s.conns[addr] = c
-	s.wg.Add(1)
-	go s.receive(ctx, c)
 	return c
 }
 
 // receive handles what c receives until it fails or is closed.
-func (s *subscriber) receive(ctx context.Context, c *shardConn) {
+func (s *subscriber) receive(c *shardConn) {
 	defer s.wg.Done()
+	ctx := c.ctx
 	pinged := false
 	for {
 		msg, err := c.ps.ReceiveTimeout(ctx, s.healthy)
@@ -323,6 +338,9 @@ func (s *subscriber) onSubscription(c *shardConn, m *redis.Subscription) {
 		if asked {
 			c.channels[m.Channel] = true
 		}
+		if s.restoredLocked() {
+			s.logf("subscriptions restored")
+		}
 	case "sunsubscribe":
 		if asked && s.on[m.Channel] == c {
 			delete(c.channels, m.Channel)
@@ -354,19 +372,28 @@ func (s *subscriber) teardown(c *shardConn, err error) {
 			n++
 		}
 	}
-	closed := s.closed
+	quiet := s.closed || s.down
+	s.down = true
 	s.mu.Unlock()
 	c.cancel()
 	c.ps.Close()
-	if closed {
+	if s.isClosed() {
 		return
 	}
-	s.logf("subscription connection to %s lost: %v; subscribing %d channel(s) again", c.addr, err, n)
-	s.failed("subscribe")
+	if !quiet {
+		s.logf("subscription connection to %s lost: %v; subscribing %d channel(s) again", c.addr, err, n)
+		s.failed("subscribe")
+	}
 	if s.cluster != nil {
 		s.cluster.ReloadState(context.Background())
 	}
 	s.poke()
+}
+
+func (s *subscriber) isClosed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
 }
 
 // close closes every connection and stops the goroutines.
