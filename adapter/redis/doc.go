@@ -40,9 +40,9 @@
 // broadcast reach local sockets without passing through a log, and a
 // disconnected socket's session would live in one node's memory. With
 // recovery on, a namespace served by this adapter logs that recovery is
-// off and runs without it, like Node's @socket.io/redis-adapter; Node
-// recovers across nodes with its Redis Streams adapter only. See
-// docs/recovery.md.
+// off and runs without it, like Node's @socket.io/redis-adapter. Use
+// adapter/redisstreams (Node's @socket.io/redis-streams-adapter) to recover
+// across nodes. See docs/recovery.md and docs/redis.md.
 //
 // # Concurrency
 //
