@@ -126,7 +126,11 @@ func New(client redis.UniversalClient, opts Options) adapter.Factory {
 		if err != nil {
 			return nil, err
 		}
-		return newAdapter(client, opts, local)
+		a, err := newAdapter(client, opts, local)
+		if err != nil {
+			return nil, err // not a nil *shardedAdapter in a non-nil interface
+		}
+		return a, nil
 	}
 }
 
