@@ -163,7 +163,13 @@ func shardNumSub(ctx context.Context, rdb goredis.UniversalClient, ch string) (i
 // waitSubscribers waits until n nodes subscribe to the sharded channel ch.
 func waitSubscribers(t *testing.T, rdb goredis.UniversalClient, ch string, n int) {
 	t.Helper()
-	deadline := time.Now().Add(clustertest.WaitTimeout)
+	waitSubscribersFor(t, rdb, ch, n, clustertest.WaitTimeout)
+}
+
+// waitSubscribersFor is waitSubscribers with a timeout of its own.
+func waitSubscribersFor(t *testing.T, rdb goredis.UniversalClient, ch string, n int, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
 	for {
 		got, err := shardNumSub(context.Background(), rdb, ch)
 		if err == nil && got == n {

@@ -134,7 +134,10 @@ func (s *subscriber) confirmed(channels []string) error {
 	return nil
 }
 
-var errNotYet = errors.New("subscription not confirmed yet")
+var (
+	errNotYet           = errors.New("subscription not confirmed yet")
+	errSubscriberClosed = errors.New("adapter closed")
+)
 
 // run applies the changes until close, retrying failed ones with a
 // growing delay.
@@ -228,6 +231,10 @@ func (s *subscriber) subscribe(ch string) error {
 		return err
 	}
 	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return errSubscriberClosed
+	}
 	c := s.connLocked(node)
 	c.channels[ch] = false
 	s.on[ch] = c
@@ -237,7 +244,7 @@ func (s *subscriber) subscribe(ch string) error {
 		return err
 	}
 	s.mu.Lock()
-	start := !c.receiving && !c.torndown
+	start := !c.receiving && !c.torndown && !s.closed
 	c.receiving = true
 	s.mu.Unlock()
 	if start {
