@@ -337,6 +337,12 @@ func (s *subscriber) receive(c *shardConn) {
 // onSubscription records a confirmation, or a channel the node dropped on
 // its own: its slot moved to another node.
 func (s *subscriber) onSubscription(c *shardConn, m *redis.Subscription) {
+	restored := false
+	defer func() {
+		if restored {
+			s.logf("subscriptions restored")
+		}
+	}()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, asked := c.channels[m.Channel]
@@ -345,9 +351,7 @@ func (s *subscriber) onSubscription(c *shardConn, m *redis.Subscription) {
 		if asked {
 			c.channels[m.Channel] = true
 		}
-		if s.restoredLocked() {
-			s.logf("subscriptions restored")
-		}
+		restored = s.restoredLocked()
 	case "sunsubscribe":
 		if asked && s.on[m.Channel] == c {
 			delete(c.channels, m.Channel)
