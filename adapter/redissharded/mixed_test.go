@@ -2,6 +2,7 @@ package redissharded_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"reflect"
 	"slices"
@@ -56,7 +57,7 @@ func runMixed(t *testing.T, env redisEnv, mode redissharded.SubscriptionMode) {
 			waitSubscribers(t, env.rdb, rediswire.RoomChannel(key, "/", id), 1)
 		}
 	}
-	bin := clustertest.Bin()
+	bin := map[string]any{"$bin": base64.StdEncoding.EncodeToString([]byte{9, 8, 0})}
 	all := []int{0, 1, 2, 3, 4, 5}
 
 	tests := []struct {
@@ -85,7 +86,21 @@ func runMixed(t *testing.T, env redisEnv, mode redissharded.SubscriptionMode) {
 		}, []int{4}},
 	}
 	for _, tc := range tests {
-		c.CheckBroadcast(t, tc.name, tc.event, tc.want, tc.emit)
+		t.Run(tc.name, func(t *testing.T) {
+			c.T = t
+			start := time.Now()
+			tc.emit(t, tc.event)
+			got := c.Receivers(tc.event, len(tc.want))
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("receivers %v, want %v", got, tc.want)
+			}
+			t.Logf("delivered to %v within %v (incl. the 300ms settle wait)", got, time.Since(start))
+			for _, i := range got {
+				if args := c.Args(i, tc.event); len(args) == 2 && !reflect.DeepEqual(args[1], bin) {
+					t.Errorf("client %d got binary arg %v, want %v", i, args[1], bin)
+				}
+			}
+		})
 	}
 
 	t.Run("Socketeer broadcast with acks", func(t *testing.T) {
@@ -179,7 +194,7 @@ func runMixed(t *testing.T, env redisEnv, mode redissharded.SubscriptionMode) {
 	t.Run("server-side emit both ways", func(t *testing.T) {
 		c.T = t
 		got := make(chan string, 4)
-		sk2.handlers.SetServerSide(func(event string, args []json.RawMessage) {
+		sk2.onServerSide(func(event string, args []json.RawMessage) {
 			b, _ := json.Marshal(args)
 			got <- event + string(b)
 		})
