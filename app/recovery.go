@@ -22,6 +22,11 @@ import (
 // Each bound refuses the recovery of the sessions it touches, and only
 // those: their clients connect as new sockets, the app's log sink gets a
 // line saying which cap, and OnRecoveryExpired runs for them.
+//
+// Recovery needs the in-memory adapter (one node) or the Redis Streams
+// adapter (adapter/redisstreams: any node, sessions kept in Redis, where
+// MaxTotalBytes does not apply and the stream's MaxLen is the global cap);
+// with another adapter it stays off.
 type Recovery struct {
 	// Window is how long a disconnected socket's state and the events
 	// sent meanwhile are kept (default 2 minutes, Node's

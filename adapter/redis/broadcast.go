@@ -219,13 +219,9 @@ func (rc *remoteCollector) Count(n int) {
 }
 
 func (rc *remoteCollector) Ack(args []json.RawMessage) {
-	var arg any
-	if len(args) > 0 {
-		v, err := rediswire.FromJSON(args[0])
-		if err != nil {
-			rc.a.logf("broadcast ack: %v", err)
-		}
-		arg = v
+	arg, err := rediswire.FirstArg(args)
+	if err != nil {
+		rc.a.logf("broadcast ack: %v", err)
 	}
 	msg, err := rediswire.MarshalMsgpack(rediswire.Response{Type: rediswire.BroadcastAck, RequestID: rc.id, Packet: arg})
 	if err == nil {

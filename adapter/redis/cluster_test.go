@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/socketeer/socketeer/adapter"
 	"github.com/socketeer/socketeer/internal/clustertest"
 	"github.com/socketeer/socketeer/internal/testenv"
 )
@@ -115,7 +114,7 @@ func TestThreeNodes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := socketIDs(all); !reflect.DeepEqual(got, sortedCopy(c.IDs)) {
+		if got := clustertest.SocketIDs(all); !reflect.DeepEqual(got, sortedCopy(c.IDs)) {
 			t.Fatalf("fetched %v, want %v", got, sortedCopy(c.IDs))
 		}
 		inR, err := nodes[0].ns().In("r").FetchSockets(ctx)
@@ -123,7 +122,7 @@ func TestThreeNodes(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := sortedCopy([]string{c.IDs[1], c.IDs[3], c.IDs[5]})
-		if got := socketIDs(inR); !reflect.DeepEqual(got, want) {
+		if got := clustertest.SocketIDs(inR); !reflect.DeepEqual(got, want) {
 			t.Fatalf("fetched in r %v, want %v", got, want)
 		}
 		for _, s := range inR {
@@ -189,15 +188,6 @@ func TestThreeNodes(t *testing.T) {
 		}
 		waitUntil(t, func() bool { return nodes[2].ns().Len() == 1 })
 	})
-}
-
-func socketIDs(ss []adapter.SocketInfo) []string {
-	ids := make([]string, 0, len(ss))
-	for _, s := range ss {
-		ids = append(ids, s.ID)
-	}
-	slices.Sort(ids)
-	return ids
 }
 
 func sortedCopy(s []string) []string {

@@ -84,13 +84,7 @@ func startNodeWith(t *testing.T, rdb goredis.UniversalClient, key string, parser
 	if err := a.Register(ns, "/"); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(a)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		a.Shutdown(ctx)
-		srv.Close()
-	})
+	srv := clustertest.Serve(t, a)
 	return &node{handlers: ns, app: a, srv: srv, url: srv.URL}
 }
 

@@ -72,18 +72,8 @@ func TestMixedCluster(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c.T = t
-			start := time.Now()
 			tc.emit(t, tc.event)
-			got := c.Receivers(tc.event, len(tc.want))
-			if !reflect.DeepEqual(got, tc.want) {
-				t.Fatalf("receivers %v, want %v", got, tc.want)
-			}
-			t.Logf("delivered to %v within %v (incl. the 300ms settle wait)", got, time.Since(start))
-			for _, i := range got {
-				if args := c.Args(i, tc.event); len(args) == 2 && !reflect.DeepEqual(args[1], bin) {
-					t.Errorf("client %d got binary arg %v, want %v", i, args[1], bin)
-				}
-			}
+			c.Delivered(tc.event, tc.want, bin)
 		})
 	}
 
@@ -95,14 +85,7 @@ func TestMixedCluster(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("4 acks over both servers in %v", time.Since(start))
-		var got []int
-		for _, r := range replies {
-			var v struct{ Client int }
-			check(t, r.Decode(&v))
-			got = append(got, v.Client)
-		}
-		slices.Sort(got)
-		if !reflect.DeepEqual(got, []int{0, 1, 2, 3}) {
+		if got := clustertest.ReplyClients(t, replies); !slices.Equal(got, []int{0, 1, 2, 3}) {
 			t.Fatalf("acks from %v", got)
 		}
 	})
@@ -110,13 +93,7 @@ func TestMixedCluster(t *testing.T) {
 	t.Run("Node broadcast with acks", func(t *testing.T) {
 		c.T = t
 		m := nodeSrv.Command(map[string]any{"cmd": "emitWithAck", "event": "n-ask", "timeout": 5000})
-		rs, _ := m["responses"].([]any)
-		var got []int
-		for _, r := range rs {
-			got = append(got, clustertest.Msg(r.(map[string]any)).Num("client"))
-		}
-		slices.Sort(got)
-		if m["error"] != nil || !reflect.DeepEqual(got, []int{0, 1, 2, 3}) {
+		if m["error"] != nil || !slices.Equal(clustertest.NodeClients(m), []int{0, 1, 2, 3}) {
 			t.Fatalf("Node's emitWithAck: %v", m)
 		}
 	})
@@ -126,7 +103,7 @@ func TestMixedCluster(t *testing.T) {
 		ss, err := sk.ns().In("r").FetchSockets(ctx)
 		check(t, err)
 		want := sortedCopy([]string{c.IDs[1], c.IDs[3]})
-		if got := socketIDs(ss); !reflect.DeepEqual(got, want) {
+		if got := clustertest.SocketIDs(ss); !reflect.DeepEqual(got, want) {
 			t.Fatalf("Socketeer fetched %v, want %v", got, want)
 		}
 		for _, s := range ss {
@@ -135,13 +112,8 @@ func TestMixedCluster(t *testing.T) {
 			}
 		}
 		m := nodeSrv.Command(map[string]any{"cmd": "fetch", "rooms": []string{"r"}})
-		var ids []string
-		for _, s := range m["sockets"].([]any) {
-			ids = append(ids, clustertest.Msg(s.(map[string]any)).Str("id"))
-		}
-		slices.Sort(ids)
-		if !reflect.DeepEqual(ids, want) {
-			t.Fatalf("Node fetched %v, want %v", ids, want)
+		if ids := clustertest.NodeSocketIDs(m); !reflect.DeepEqual(ids, want) {
+			t.Fatalf("Node fetched %v, want %v", clustertest.NodeSocketIDs(m), want)
 		}
 	})
 

@@ -64,13 +64,7 @@ func TestMixedParsers(t *testing.T) {
 		defer cancel()
 		replies, err := js.ns().EmitWithAck(ctx, "mp-ack", []byte{1})
 		check(t, err)
-		var clients []int
-		for _, r := range replies {
-			var body struct{ Client int }
-			check(t, r.Decode(&body))
-			clients = append(clients, body.Client)
-		}
-		slices.Sort(clients)
+		clients := clustertest.ReplyClients(t, replies)
 		if !slices.Equal(clients, []int{0, 1, 2, 3}) {
 			t.Errorf("acks from clients %v, want 0..3", clients)
 		}

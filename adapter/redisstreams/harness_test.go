@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -111,14 +110,7 @@ func startNodeWith(t *testing.T, rdb *goredis.Client, opts redisstreams.Options,
 	if err := a.Register(ns, "/"); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(a)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		a.Shutdown(ctx)
-		srv.Close()
-	})
-	return &node{ns: ns, app: a, url: srv.URL}
+	return &node{ns: ns, app: a, url: clustertest.Serve(t, a).URL}
 }
 
 // startNodeServer starts interop/cluster/node-server.js with Node's

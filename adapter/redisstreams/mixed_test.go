@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/socketeer/socketeer/adapter"
 	"github.com/socketeer/socketeer/internal/clustertest"
 )
 
@@ -47,18 +46,8 @@ func TestMixedCluster(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c.T = t
-			start := time.Now()
 			tc.emit(tc.event)
-			got := c.Receivers(tc.event, len(tc.want))
-			if !reflect.DeepEqual(got, tc.want) {
-				t.Fatalf("receivers %v, want %v", got, tc.want)
-			}
-			t.Logf("delivered to %v within %v (incl. the 300ms settle wait)", got, time.Since(start))
-			for _, i := range got {
-				if args := c.Args(i, tc.event); len(args) == 2 && !reflect.DeepEqual(args[1], bin) {
-					t.Errorf("client %d got binary arg %v, want %v", i, args[1], bin)
-				}
-			}
+			c.Delivered(tc.event, tc.want, bin)
 		})
 	}
 
@@ -66,24 +55,12 @@ func TestMixedCluster(t *testing.T) {
 		c.T = t
 		replies, err := sk.of().Timeout(5*time.Second).EmitWithAck(ctx, "s-ask")
 		check(t, err)
-		var got []int
-		for _, r := range replies {
-			var v struct{ Client int }
-			check(t, r.Decode(&v))
-			got = append(got, v.Client)
-		}
-		slices.Sort(got)
-		if !reflect.DeepEqual(got, []int{0, 1, 2, 3}) {
+		all := []int{0, 1, 2, 3}
+		if got := clustertest.ReplyClients(t, replies); !slices.Equal(got, all) {
 			t.Fatalf("Socketeer got acks from %v", got)
 		}
 		m := nodeSrv.Command(map[string]any{"cmd": "emitWithAck", "event": "n-ask", "timeout": 5000})
-		resp, _ := m["responses"].([]any)
-		got = got[:0]
-		for _, r := range resp {
-			got = append(got, clustertest.Msg(r.(map[string]any)).Num("client"))
-		}
-		slices.Sort(got)
-		if !reflect.DeepEqual(got, []int{0, 1, 2, 3}) {
+		if got := clustertest.NodeClients(m); !slices.Equal(got, all) {
 			t.Fatalf("Node got acks %v", m)
 		}
 	})
@@ -94,7 +71,7 @@ func TestMixedCluster(t *testing.T) {
 		slices.Sort(want)
 		ss, err := sk.of().In("r").FetchSockets(ctx)
 		check(t, err)
-		if got := ids(ss); !reflect.DeepEqual(got, want) {
+		if got := clustertest.SocketIDs(ss); !slices.Equal(got, want) {
 			t.Fatalf("Socketeer fetched %v, want %v", got, want)
 		}
 		for _, s := range ss {
@@ -103,12 +80,7 @@ func TestMixedCluster(t *testing.T) {
 			}
 		}
 		m := nodeSrv.Command(map[string]any{"cmd": "fetch", "rooms": []string{"r"}})
-		var got []string
-		for _, s := range m["sockets"].([]any) {
-			got = append(got, clustertest.Msg(s.(map[string]any)).Str("id"))
-		}
-		slices.Sort(got)
-		if !reflect.DeepEqual(got, want) {
+		if got := clustertest.NodeSocketIDs(m); !slices.Equal(got, want) {
 			t.Fatalf("Node fetched %v, want %v", got, want)
 		}
 	})
@@ -152,15 +124,6 @@ func TestMixedCluster(t *testing.T) {
 			t.Fatal("Socketeer got no server-side event")
 		}
 	})
-}
-
-func ids(ss []adapter.SocketInfo) []string {
-	out := []string{}
-	for _, s := range ss {
-		out = append(out, s.ID)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // waitFetch waits until n sockets of the cluster are in room.

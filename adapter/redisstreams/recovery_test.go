@@ -23,12 +23,14 @@ type server struct {
 	// emit broadcasts event with args to rooms (all when empty) except
 	// except.
 	emit func(t *testing.T, rooms, except []string, event string, args ...any)
+	// volatile broadcasts event to all, volatile (Socketeer only).
+	volatile func(t *testing.T, event string)
 }
 
 func socketeerServer(n *node) server {
 	return server{name: "Socketeer", url: n.url, emit: func(t *testing.T, rooms, except []string, event string, args ...any) {
 		check(t, n.of().To(rooms...).Except(except...).Emit(event, args...))
-	}}
+	}, volatile: func(t *testing.T, event string) { check(t, n.of().Volatile().Emit(event)) }}
 }
 
 func nodeServer(p *clustertest.Proc, url string) server {
@@ -66,10 +68,14 @@ var offsetRE = regexp.MustCompile(`^[0-9]+-[0-9]+$`)
 
 // away is a real client that lost its connection to a node.
 type away struct {
-	c     *clustertest.Clients
-	px    *proxy
-	id    string // its socket id
-	saved string // the Redis key of its session
+	c        *clustertest.Clients
+	px       *proxy
+	rdb      *goredis.Client
+	nm       names
+	id       string // its socket id
+	saved    string // the Redis key of its session
+	connects int    // connect lines so far
+	cuts     int    // disconnect lines so far
 }
 
 // leave connects a client to srv through a proxy, makes it join room "r"
@@ -77,7 +83,6 @@ type away struct {
 // live), then cuts its connection and waits for its session in Redis.
 func leave(t *testing.T, rdb *goredis.Client, nm names, srv string, live func()) *away {
 	t.Helper()
-	ctx := context.Background()
 	px := startProxy(t, srv)
 	c := clustertest.StartClientsEnv(t, 1, []string{px.url()}, "RECONNECT=1")
 	seq := "setup-" + c.IDs[0]
@@ -85,25 +90,35 @@ func leave(t *testing.T, rdb *goredis.Client, nm names, srv string, live func())
 	c.WaitN(1, func(m clustertest.Msg) bool { return m.Str("t") == "ack" && m.Str("seq") == seq })
 	live()
 	c.WaitN(1, clustertest.IsEvent("m"))
-	before := rdb.Keys(ctx, nm.sessions+"*").Val() // sessions of earlier runs' clients
-	px.cut()
-	c.WaitN(1, clustertest.IsType("disconnect"))
-	a := &away{c: c, px: px, id: c.IDs[0]}
+	a := &away{c: c, px: px, rdb: rdb, nm: nm, id: c.IDs[0], connects: 1}
+	a.cut(t)
+	return a
+}
+
+// cut cuts the client's connection and waits for its session in Redis.
+func (a *away) cut(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	before := a.rdb.Keys(ctx, a.nm.sessions+"*").Val() // sessions of other clients
+	a.px.cut()
+	a.cuts++
+	a.c.WaitN(a.cuts, clustertest.IsType("disconnect"))
+	a.saved = ""
 	waitUntil(t, "the session saved in Redis", func() bool {
-		for _, k := range rdb.Keys(ctx, nm.sessions+"*").Val() {
+		for _, k := range a.rdb.Keys(ctx, a.nm.sessions+"*").Val() {
 			if !slices.Contains(before, k) {
 				a.saved = k
 			}
 		}
 		return a.saved != ""
 	})
-	return a
 }
 
 // back lets the client reconnect, to srv, and returns its connect line.
 func (a *away) back(srv string) clustertest.Msg {
 	a.px.resume(srv)
-	return a.c.WaitN(2, clustertest.IsType("connect"))[1]
+	a.connects++
+	return a.c.WaitN(a.connects, clustertest.IsType("connect"))[a.connects-1]
 }
 
 // inStream returns sent: it emits one broadcast and waits until it is in
@@ -124,12 +139,17 @@ func recoverAcross(t *testing.T, rdb *goredis.Client, nm names, from, to server)
 	a := leave(t, rdb, nm, from.url, func() { sent(to, nil, nil, "m", 0) })
 	c, first := a.c, a.id
 	start := time.Now()
-	sent(from, []string{"r"}, nil, "m", 1)
+	sent(from, []string{"r"}, nil, "m", 1, []byte{5}) // binary written by one, restored by the other
 	sent(to, nil, nil, "m", 2, []byte{7, 7})
 	sent(to, nil, []string{"r"}, "x")
 	sent(from, []string{"r"}, nil, "m", 3)
 	sent(to, []string{"elsewhere"}, nil, "x")
 	sent(from, nil, []string{first}, "x")
+	if to.volatile != nil { // Node's restore would include it
+		n := rdb.XLen(ctx, nm.stream).Val()
+		to.volatile(t, "x")
+		waitUntil(t, "the volatile broadcast in the stream", func() bool { return rdb.XLen(ctx, nm.stream).Val() > n })
+	}
 
 	again := a.back(to.url)
 	t.Logf("reconnected to %s in %v after the first missed broadcast", to.name, time.Since(start))
@@ -159,8 +179,8 @@ func recoverAcross(t *testing.T, rdb *goredis.Client, nm names, from, to server)
 		}
 		got = append(got, fmt.Sprint(m.Str("event"), args[:len(args)-1]))
 	}
-	bin := map[string]any{"$bin": base64.StdEncoding.EncodeToString([]byte{7, 7})}
-	want := []string{"m[0]", "m[1]", fmt.Sprint("m", []any{2.0, bin}), "m[3]", "m[4]"}
+	bin := func(b ...byte) map[string]any { return map[string]any{"$bin": base64.StdEncoding.EncodeToString(b)} }
+	want := []string{"m[0]", fmt.Sprint("m", []any{1.0, bin(5)}), fmt.Sprint("m", []any{2.0, bin(7, 7)}), "m[3]", "m[4]"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("the client got %q, want %q", got, want)
 	}
@@ -262,6 +282,38 @@ func TestRecoveryDuringBursts(t *testing.T) {
 				t.Fatalf("%s events: #%d is %v (of %d), want 0..%d once each", ev, i, v, len(got), n-1)
 			}
 		}
+	}
+	a.c.Send(map[string]any{"cmd": "exit"})
+}
+
+// TestRecoveryBackAndForth moves one client between the nodes three times:
+// each hop recovers it, with the event it missed on the way.
+func TestRecoveryBackAndForth(t *testing.T) {
+	rdb := newClient(t)
+	nm := newNames(t, rdb)
+	sk := socketeerServer(startNode(t, rdb, nm, time.Minute))
+	proc, url := startNodeServer(t, nm, time.Minute)
+	nd := nodeServer(proc, url)
+	waitNodes(t, rdb, nm, 2)
+	sent := inStream(t, rdb, nm)
+	a := leave(t, rdb, nm, sk.url, func() { sent(sk, nil, nil, "m", 0) })
+	hops := []server{nd, sk, nd}
+	for i, to := range hops {
+		if i > 0 {
+			a.cut(t)
+		}
+		sent(hops[(i+1)%len(hops)], []string{"r"}, nil, "m", i+1)
+		if again := a.back(to.url); again.Str("id") != a.id || again["recovered"] != true {
+			t.Fatalf("hop %d to %s: reconnected as %v", i+1, to.name, again)
+		}
+	}
+	time.Sleep(300 * time.Millisecond)
+	var got []any
+	for _, m := range a.c.Matching(clustertest.IsEvent("m")) {
+		got = append(got, m["args"].([]any)[0])
+	}
+	if want := []any{0.0, 1.0, 2.0, 3.0}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("events %v, want %v", got, want)
 	}
 	a.c.Send(map[string]any{"cmd": "exit"})
 }

@@ -105,6 +105,7 @@ type cluster struct {
 	channels   map[string]*nsAdapter // by subscribed channel
 	ps         *redis.PubSub
 	cancel     context.CancelFunc
+	read       reader
 	wg         sync.WaitGroup
 	pos        streamID // where the reader is: entries up to it were read
 }
@@ -170,19 +171,24 @@ func (c *cluster) startLocked(ctx context.Context) error {
 	c.channels = make(map[string]*nsAdapter)
 	run, cancel := context.WithCancel(context.Background())
 	c.cancel = cancel
+	c.read = newReader(ctx, c.client)
 	c.wg.Add(2)
-	go c.readLoop(run)
+	go c.readLoop(run, c.read)
 	go c.receiveLoop(c.ps)
 	return nil
 }
 
-// stopLocked stops the reader and closes the subscription; c.mu is held
-// and released while waiting for the goroutines.
+// stopLocked stops the reader (interrupting its XREAD) and closes the
+// subscription; c.mu is held and released while waiting for the
+// goroutines.
 func (c *cluster) stopLocked() {
 	c.cancel()
 	c.ps.Close()
 	c.mu.Unlock()
-	c.wg.Wait()
+	stopped := make(chan struct{})
+	go func() { c.wg.Wait(); close(stopped) }()
+	c.unblock(c.read, stopped)
+	<-stopped
 	c.mu.Lock()
 }
 

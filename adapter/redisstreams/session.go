@@ -273,8 +273,8 @@ func (a *nsAdapter) missedEntry(e redis.XMessage, id, applied streamID, rooms []
 		return nil, nil
 	}
 	m, err := decodeEntry(e.Values)
-	if err != nil || m.Data == nil || m.Data.Opts == nil {
-		return nil, err
+	if err != nil || m.Data == nil || m.Data.Opts == nil || m.Data.Opts.Volatile() {
+		return nil, err // volatile events are not kept, as on one node
 	}
 	if !recovery.Includes(rooms, m.Data.Opts.Rooms, m.Data.Opts.Except) {
 		return nil, nil

@@ -62,17 +62,44 @@ func lastID(ctx context.Context, client redis.UniversalClient, stream string) (s
 	return id, nil
 }
 
+// reader is where the stream is read: a connection of its own when the
+// client can give one (a *redis.Client), whose id lets stop interrupt its
+// blocking XREAD (CLIENT UNBLOCK); the shared pool otherwise, where stop
+// waits for the XREAD to time out (Options.BlockTime).
+type reader struct {
+	cmd  redis.Cmdable
+	conn *redis.Conn
+	id   int64
+}
+
+func newReader(ctx context.Context, client redis.UniversalClient) reader {
+	cc, ok := client.(interface{ Conn() *redis.Conn })
+	if !ok {
+		return reader{cmd: client}
+	}
+	conn := cc.Conn()
+	id, err := conn.ClientID(ctx).Result()
+	if err != nil {
+		conn.Close()
+		return reader{cmd: client}
+	}
+	return reader{cmd: conn, conn: conn, id: id}
+}
+
 // readLoop reads the stream from where it was when the first namespace
-// started, on one connection, until ctx ends. An error (Redis down) is
-// logged once per outage and retried after a pause.
-func (c *cluster) readLoop(ctx context.Context) {
+// started until ctx ends. An error (Redis down) is logged once per outage
+// and retried after a pause.
+func (c *cluster) readLoop(ctx context.Context, r reader) {
 	defer c.wg.Done()
+	if r.conn != nil {
+		defer r.conn.Close()
+	}
 	failing := false
 	for ctx.Err() == nil {
 		c.mu.Lock()
 		from := c.pos
 		c.mu.Unlock()
-		res, err := c.client.XRead(ctx, &redis.XReadArgs{
+		res, err := r.cmd.XRead(ctx, &redis.XReadArgs{
 			Streams: []string{c.opts.StreamName, from.String()},
 			Count:   c.opts.ReadCount,
 			Block:   c.opts.BlockTime,
@@ -96,6 +123,23 @@ func (c *cluster) readLoop(ctx context.Context) {
 			for _, e := range s.Messages {
 				c.dispatch(e)
 			}
+		}
+	}
+}
+
+// unblock interrupts the reader's XREAD until the reader has stopped.
+func (c *cluster) unblock(r reader, stopped <-chan struct{}) {
+	if r.conn == nil {
+		return
+	}
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), c.opts.RequestsTimeout)
+		c.client.ClientUnblock(ctx, r.id)
+		cancel()
+		select {
+		case <-stopped:
+			return
+		case <-time.After(50 * time.Millisecond):
 		}
 	}
 }

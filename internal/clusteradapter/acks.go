@@ -123,13 +123,9 @@ func (rc *remoteCollector) Count(n int) {
 
 // Ack sends the first ack argument, as Node keeps one.
 func (rc *remoteCollector) Ack(args []json.RawMessage) {
-	var arg any
-	if len(args) > 0 {
-		v, err := rediswire.FromJSON(args[0])
-		if err != nil {
-			rc.a.Logf("broadcast ack: %v", err)
-		}
-		arg = v
+	arg, err := rediswire.FirstArg(args)
+	if err != nil {
+		rc.a.Logf("broadcast ack: %v", err)
 	}
 	rc.a.respond(rc.uid, &Message{Type: BroadcastAck, Data: &Data{RequestID: rc.id, Packet: arg}})
 }

@@ -233,13 +233,9 @@ func (a *Adapter) onServerSideEmit(m *Message) {
 
 // answerServerSideEmit sends the first ack argument, as Node keeps one.
 func (a *Adapter) answerServerSideEmit(uid, id string, ack []json.RawMessage) {
-	var arg any
-	if len(ack) > 0 {
-		v, err := rediswire.FromJSON(ack[0])
-		if err != nil {
-			a.Logf("serverSideEmit ack: %v", err)
-		}
-		arg = v
+	arg, err := rediswire.FirstArg(ack)
+	if err != nil {
+		a.Logf("serverSideEmit ack: %v", err)
 	}
 	a.respond(uid, &Message{Type: ServerSideEmitResponse, Data: &Data{RequestID: id, Packet: arg}})
 }

@@ -8,20 +8,39 @@ package clustertest
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/socketeer/socketeer/adapter"
+	"github.com/socketeer/socketeer/app"
 	"github.com/socketeer/socketeer/internal/testenv"
+	"github.com/socketeer/socketeer/namespace"
 )
+
+// Serve serves a on a test HTTP server, shut down (a first, with up to 5s
+// for its sockets) when the test ends.
+func Serve(t *testing.T, a *app.App) *httptest.Server {
+	srv := httptest.NewServer(a)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		a.Shutdown(ctx)
+		srv.Close()
+	})
+	return srv
+}
 
 // WaitTimeout bounds every wait for something to cross the cluster.
 const WaitTimeout = 10 * time.Second
@@ -243,4 +262,75 @@ func (p *Proc) Command(cmd map[string]any) Msg {
 	cmd["seq"] = seq
 	p.Send(cmd)
 	return p.WaitN(1, func(m Msg) bool { return m.Str("seq") == seq })[0]
+}
+
+// Delivered checks that event reached exactly the clients want, and that
+// those that got two args got bin as the second.
+func (c *Clients) Delivered(event string, want []int, bin any) {
+	c.T.Helper()
+	start := time.Now()
+	got := c.Receivers(event, len(want))
+	if !slices.Equal(got, want) {
+		c.T.Fatalf("%s: receivers %v, want %v", event, got, want)
+	}
+	c.T.Logf("delivered to %v within %v (incl. the 300ms settle wait)", got, time.Since(start))
+	for _, i := range got {
+		if args := c.Args(i, event); len(args) == 2 && !reflect.DeepEqual(args[1], bin) {
+			c.T.Errorf("client %d got binary arg %v, want %v", i, args[1], bin)
+		}
+	}
+}
+
+// ReplyClients returns the sorted client numbers of the acknowledgements
+// {client, id} that clients.js sends, as a Socketeer broadcast got them.
+func ReplyClients(t *testing.T, replies []namespace.Reply) []int {
+	t.Helper()
+	got := []int{}
+	for _, r := range replies {
+		var v struct{ Client int }
+		if err := r.Decode(&v); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, v.Client)
+	}
+	slices.Sort(got)
+	return got
+}
+
+// NodeClients returns the sorted client numbers of the acknowledgements
+// in the answer of node-server.js to emitWithAck.
+func NodeClients(m Msg) []int {
+	got := []int{}
+	rs, _ := m["responses"].([]any)
+	for _, r := range rs {
+		if o, ok := r.(map[string]any); ok {
+			got = append(got, Msg(o).Num("client"))
+		}
+	}
+	slices.Sort(got)
+	return got
+}
+
+// SocketIDs returns the sorted ids of ss.
+func SocketIDs(ss []adapter.SocketInfo) []string {
+	ids := make([]string, 0, len(ss))
+	for _, s := range ss {
+		ids = append(ids, s.ID)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// NodeSocketIDs returns the sorted ids of the sockets in the answer of
+// node-server.js to fetch.
+func NodeSocketIDs(m Msg) []string {
+	ids := []string{}
+	ss, _ := m["sockets"].([]any)
+	for _, s := range ss {
+		if o, ok := s.(map[string]any); ok {
+			ids = append(ids, Msg(o).Str("id"))
+		}
+	}
+	slices.Sort(ids)
+	return ids
 }

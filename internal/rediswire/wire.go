@@ -253,6 +253,16 @@ func FromJSON(raw json.RawMessage) (any, error) {
 	return normalize(v), nil
 }
 
+// FirstArg returns the first of args as the value msgpack carries, nil
+// when there is none: what Node keeps of an acknowledgement, which it
+// passes on with one argument. A malformed arg gives nil with the error.
+func FirstArg(args []json.RawMessage) (any, error) {
+	if len(args) == 0 {
+		return nil, nil
+	}
+	return FromJSON(args[0])
+}
+
 // maxExact is the largest integer a float64 (a JS number) holds exactly.
 const maxExact = 1 << 53
 
