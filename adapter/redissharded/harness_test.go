@@ -2,9 +2,7 @@ package redissharded_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -45,40 +43,15 @@ func serverEnv(t *testing.T, addr string) redisEnv {
 // testKey returns a channel prefix of the test's own.
 func testKey() string { return "socketeer-sharded-" + rediswire.NewID(8) }
 
-// testNS is the namespace every Socketeer node of the tests serves.
-type testNS struct {
-	namespace.Namespace
-	serverSide atomic.Pointer[func(event string, args []json.RawMessage)]
-}
-
-// OnServerSideEmit passes what other nodes send with ServerSideEmit to the
-// function the test set with onServerSide.
-func (n *testNS) OnServerSideEmit(event string, args []json.RawMessage) {
-	if fn := n.serverSide.Load(); fn != nil {
-		(*fn)(event, args)
-	}
-}
-
-// OnJoin makes the socket join room and acknowledges "ok".
-func (n *testNS) OnJoin(s *namespace.Socket, room string) string {
-	s.Join(room)
-	return "ok"
-}
-
 // node is one Socketeer server of a test cluster.
 type node struct {
-	handlers *testNS
+	handlers *clustertest.NS
 	app      *app.App
 	url      string
 	logs     *logSink
 }
 
 func (n *node) ns() *namespace.Namespace { return n.app.Of("/") }
-
-// onServerSide sets what receives the node's server-side events.
-func (n *node) onServerSide(fn func(event string, args []json.RawMessage)) {
-	n.handlers.serverSide.Store(&fn)
-}
 
 // startNode starts a Socketeer node with the sharded adapter.
 func startNode(t *testing.T, rdb goredis.UniversalClient, key string, mode redissharded.SubscriptionMode) *node {
@@ -87,17 +60,11 @@ func startNode(t *testing.T, rdb goredis.UniversalClient, key string, mode redis
 	a := app.New(app.Options{Logf: logs.logf, Adapter: redissharded.New(rdb, redissharded.Options{
 		Key: key, SubscriptionMode: mode, RequestsTimeout: 3 * time.Second,
 	})})
-	ns := &testNS{}
+	ns := &clustertest.NS{}
 	if err := a.Register(ns, "/"); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(a)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		a.Shutdown(ctx)
-		srv.Close()
-	})
+	srv := clustertest.Serve(t, a)
 	return &node{handlers: ns, app: a, url: srv.URL, logs: logs}
 }
 

@@ -88,18 +88,8 @@ func runMixed(t *testing.T, env redisEnv, mode redissharded.SubscriptionMode) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c.T = t
-			start := time.Now()
 			tc.emit(t, tc.event)
-			got := c.Receivers(tc.event, len(tc.want))
-			if !reflect.DeepEqual(got, tc.want) {
-				t.Fatalf("receivers %v, want %v", got, tc.want)
-			}
-			t.Logf("delivered to %v within %v (incl. the 300ms settle wait)", got, time.Since(start))
-			for _, i := range got {
-				if args := c.Args(i, tc.event); len(args) == 2 && !reflect.DeepEqual(args[1], bin) {
-					t.Errorf("client %d got binary arg %v, want %v", i, args[1], bin)
-				}
-			}
+			c.Delivered(tc.event, tc.want, bin)
 		})
 	}
 
@@ -107,14 +97,7 @@ func runMixed(t *testing.T, env redisEnv, mode redissharded.SubscriptionMode) {
 		c.T = t
 		replies, err := sk.ns().Timeout(5*time.Second).EmitWithAck(context.Background(), "s-ask")
 		check(t, err)
-		var got []int
-		for _, r := range replies {
-			var v struct{ Client int }
-			check(t, r.Decode(&v))
-			got = append(got, v.Client)
-		}
-		slices.Sort(got)
-		if !reflect.DeepEqual(got, all) {
+		if got := clustertest.ReplyClients(t, replies); !slices.Equal(got, all) {
 			t.Fatalf("acks from %v", got)
 		}
 	})
@@ -122,13 +105,7 @@ func runMixed(t *testing.T, env redisEnv, mode redissharded.SubscriptionMode) {
 	t.Run("Node broadcast with acks", func(t *testing.T) {
 		c.T = t
 		m := nd.Command(map[string]any{"cmd": "emitWithAck", "rooms": []string{"r"}, "event": "n-ask", "timeout": 5000})
-		rs, _ := m["responses"].([]any)
-		var got []int
-		for _, r := range rs {
-			got = append(got, clustertest.Msg(r.(map[string]any)).Num("client"))
-		}
-		slices.Sort(got)
-		if m["error"] != nil || !reflect.DeepEqual(got, []int{1, 3, 5}) {
+		if m["error"] != nil || !slices.Equal(clustertest.NodeClients(m), []int{1, 3, 5}) {
 			t.Fatalf("Node's emitWithAck: %v", m)
 		}
 	})
@@ -139,25 +116,17 @@ func runMixed(t *testing.T, env redisEnv, mode redissharded.SubscriptionMode) {
 		check(t, err)
 		want := []string{c.IDs[1], c.IDs[3], c.IDs[5]}
 		slices.Sort(want)
-		var ids []string
+		if got := clustertest.SocketIDs(ss); !slices.Equal(got, want) {
+			t.Fatalf("Socketeer fetched %v, want %v", got, want)
+		}
 		for _, s := range ss {
-			ids = append(ids, s.ID)
 			if s.Handshake.Time.IsZero() || !slices.Contains(s.Rooms, "r") {
 				t.Errorf("socket %+v", s)
 			}
 		}
-		slices.Sort(ids)
-		if !reflect.DeepEqual(ids, want) {
-			t.Fatalf("Socketeer fetched %v, want %v", ids, want)
-		}
 		m := nd.Command(map[string]any{"cmd": "fetch", "rooms": []string{"r"}})
-		ids = nil
-		for _, s := range m["sockets"].([]any) {
-			ids = append(ids, clustertest.Msg(s.(map[string]any)).Str("id"))
-		}
-		slices.Sort(ids)
-		if !reflect.DeepEqual(ids, want) {
-			t.Fatalf("Node fetched %v, want %v", ids, want)
+		if got := clustertest.NodeSocketIDs(m); !slices.Equal(got, want) {
+			t.Fatalf("Node fetched %v, want %v", got, want)
 		}
 	})
 
@@ -194,7 +163,7 @@ func runMixed(t *testing.T, env redisEnv, mode redissharded.SubscriptionMode) {
 	t.Run("server-side emit both ways", func(t *testing.T) {
 		c.T = t
 		got := make(chan string, 4)
-		sk2.onServerSide(func(event string, args []json.RawMessage) {
+		sk2.handlers.SetServerSide(func(event string, args []json.RawMessage) {
 			b, _ := json.Marshal(args)
 			got <- event + string(b)
 		})
