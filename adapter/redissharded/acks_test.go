@@ -17,7 +17,7 @@ import (
 
 // socketlessLocal is a namespace "/" without sockets: the adapter of a
 // node that only exchanges server-side events.
-type socketlessLocal struct{ t *testing.T }
+type socketlessLocal struct{ t testing.TB }
 
 func (l socketlessLocal) Name() string                              { return "/" }
 func (l socketlessLocal) Socket(string) adapter.Socket              { return nil }

@@ -27,14 +27,14 @@ type redisEnv struct {
 
 // clusterEnv returns the redisEnv of a Redis Cluster; the client is
 // closed when the test ends.
-func clusterEnv(t *testing.T, c *rediscluster.Cluster) redisEnv {
+func clusterEnv(t testing.TB, c *rediscluster.Cluster) redisEnv {
 	rdb := goredis.NewClusterClient(&goredis.ClusterOptions{Addrs: c.Addrs()})
 	t.Cleanup(func() { rdb.Close() })
 	return redisEnv{rdb: rdb, nodeEnv: []string{"REDIS_CLUSTER=" + strings.Join(c.Addrs(), ",")}}
 }
 
 // serverEnv returns the redisEnv of one Redis server at addr.
-func serverEnv(t *testing.T, addr string) redisEnv {
+func serverEnv(t testing.TB, addr string) redisEnv {
 	rdb := goredis.NewClient(&goredis.Options{Addr: addr})
 	t.Cleanup(func() { rdb.Close() })
 	return redisEnv{rdb: rdb, nodeEnv: []string{"REDIS_URL=redis://" + addr}}
