@@ -158,7 +158,7 @@ func TestThreeNodes(t *testing.T) {
 		var mu sync.Mutex
 		got := map[int]string{}
 		for i, n := range nodes {
-			n.handlers.SetServerSide(func(event string, args []json.RawMessage) {
+			n.onServerSide(func(event string, args []json.RawMessage) {
 				mu.Lock()
 				got[i] = fmt.Sprintf("%s%s", event, args)
 				mu.Unlock()

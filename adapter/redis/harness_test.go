@@ -2,7 +2,9 @@ package redis_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,15 +32,40 @@ func testKey(t *testing.T) string {
 	return "socketeer-test-" + rediswire.NewID(8)
 }
 
+// testNS is the namespace every Socketeer node of the tests serves.
+type testNS struct {
+	namespace.Namespace
+	serverSide atomic.Pointer[func(event string, args []json.RawMessage)]
+}
+
+// OnServerSideEmit passes what other nodes send with ServerSideEmit to the
+// function the test set with onServerSide.
+func (n *testNS) OnServerSideEmit(event string, args []json.RawMessage) {
+	if fn := n.serverSide.Load(); fn != nil {
+		(*fn)(event, args)
+	}
+}
+
+// OnJoin makes the socket join room and acknowledges "ok".
+func (n *testNS) OnJoin(s *namespace.Socket, room string) string {
+	s.Join(room)
+	return "ok"
+}
+
 // node is one Socketeer server of a test cluster.
 type node struct {
-	handlers *clustertest.NS
+	handlers *testNS
 	app      *app.App
 	srv      *httptest.Server
 	url      string
 }
 
 func (n *node) ns() *namespace.Namespace { return n.app.Of("/") }
+
+// onServerSide sets what receives the node's server-side events.
+func (n *node) onServerSide(fn func(event string, args []json.RawMessage)) {
+	n.handlers.serverSide.Store(&fn)
+}
 
 // startNode starts a Socketeer node with the Redis adapter on rdb.
 func startNode(t *testing.T, rdb goredis.UniversalClient, key string) *node {
@@ -53,7 +80,7 @@ func startNodeWith(t *testing.T, rdb goredis.UniversalClient, key string, parser
 	a := app.New(app.Options{Parser: parser, Adapter: redisadapter.New(rdb, redisadapter.Options{
 		Key: key, RequestsTimeout: 3 * time.Second, Logf: t.Logf,
 	})})
-	ns := &clustertest.NS{}
+	ns := &testNS{}
 	if err := a.Register(ns, "/"); err != nil {
 		t.Fatal(err)
 	}

@@ -144,7 +144,7 @@ func TestMixedCluster(t *testing.T) {
 	t.Run("server-side emit both ways", func(t *testing.T) {
 		c.T = t
 		got := make(chan string, 4)
-		sk.handlers.SetServerSide(func(event string, args []json.RawMessage) {
+		sk.onServerSide(func(event string, args []json.RawMessage) {
 			got <- fmt.Sprintf("%s%s", event, args)
 		})
 		check(t, sk.ns().ServerSideEmit("cluster:hello", "from-go", 1))

@@ -16,15 +16,15 @@ import (
 // REDIS_CLUSTER lists (host:port,host:port), with REDIS_SUBSCRIPTION_MODE.
 func withRedis(o *app.Options) error {
 	url, cluster := os.Getenv("REDIS_URL"), os.Getenv("REDIS_CLUSTER")
-	kind, mode := os.Getenv("REDIS_ADAPTER"), os.Getenv("REDIS_SUBSCRIPTION_MODE")
+	kind := os.Getenv("REDIS_ADAPTER")
 	if url == "" && cluster == "" {
-		_, err := redisadapter.New(kind, nil, "", mode) // still reject a bad name
+		_, err := redisadapter.New(kind, nil, "") // still reject a bad name
 		return err
 	}
 	rdb, _, err := redisadapter.Client(url, cluster)
 	if err != nil {
 		return err
 	}
-	o.Adapter, err = redisadapter.New(kind, rdb, "", mode)
+	o.Adapter, err = redisadapter.New(kind, rdb, "")
 	return err
 }

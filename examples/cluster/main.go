@@ -5,9 +5,7 @@
 //	PORT=8001 REDIS_URL=redis://127.0.0.1:6379 go run ./examples/cluster
 //
 // Flags override the environment: -port, -redis, -key, -name.
-// REDIS_ADAPTER=streams uses the Redis Streams adapter instead of pub/sub;
-// REDIS_ADAPTER=sharded sharded pub/sub on the Redis Cluster that
-// REDIS_CLUSTER lists (host:port,host:port), with REDIS_SUBSCRIPTION_MODE.
+// REDIS_ADAPTER=streams uses the Redis Streams adapter instead of pub/sub.
 package main
 
 import (
@@ -61,9 +59,9 @@ func (c *Chat) OnRoomMessage(s *namespace.Socket, room, text string) error {
 
 // newApp returns the chat app of node name on rdb, with channel prefix key
 // ("" for the default) and the "io" session cookie for sticky load
-// balancers. REDIS_ADAPTER picks the adapter (pubsub, streams or sharded).
+// balancers. REDIS_ADAPTER picks the adapter (pubsub or streams).
 func newApp(rdb redis.UniversalClient, key, name string) (*app.App, error) {
-	factory, err := redisadapter.New(os.Getenv("REDIS_ADAPTER"), rdb, key, os.Getenv("REDIS_SUBSCRIPTION_MODE"))
+	factory, err := redisadapter.New(os.Getenv("REDIS_ADAPTER"), rdb, key)
 	if err != nil {
 		return nil, err
 	}
@@ -93,10 +91,17 @@ func main() {
 	name := flag.String("name", env("NODE_NAME", "node-"+env("PORT", "8000")), "node name shown in messages (env NODE_NAME)")
 	flag.Parse()
 
+	ropts, err := redis.ParseURL(*redisURL)
+	if err != nil {
+		log.Fatalf("REDIS_URL: %v", err)
+	}
+	// REDIS_CLUSTER (host:port,host:port) joins a Redis Cluster instead,
+	// for REDIS_ADAPTER=sharded.
 	rdb, where, err := redisadapter.Client(*redisURL, os.Getenv("REDIS_CLUSTER"))
 	if err != nil {
 		log.Fatal(err)
 	}
+	log.Printf("using %s", where)
 	defer rdb.Close()
 	a, err := newApp(rdb, *key, *name)
 	if err != nil {
@@ -108,7 +113,7 @@ func main() {
 			log.Fatal(err)
 		}
 	}()
-	log.Printf("%s serving on :%s, %s", *name, *port, where)
+	log.Printf("%s serving on :%s, Redis %s", *name, *port, ropts.Addr)
 
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)

@@ -9,6 +9,7 @@ package redisadapter
 
 import (
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/redis/go-redis/v9"
@@ -21,10 +22,11 @@ import (
 
 // New returns the factory of the adapter kind ("", "pubsub", "streams" or
 // "sharded") on rdb; key is the channel prefix ("" for the default,
-// "socket.io", which the stream's name also defaults to); mode is the
-// sharded adapter's subscription mode ("" for static, "dynamic",
-// "dynamic-private"), which the other kinds do not take.
-func New(kind string, rdb redis.UniversalClient, key, mode string) (adapter.Factory, error) {
+// "socket.io", which the stream's name also defaults to). The sharded
+// adapter takes its subscription mode from REDIS_SUBSCRIPTION_MODE
+// ("static" when unset, "dynamic", "dynamic-private"), which only it has.
+func New(kind string, rdb redis.UniversalClient, key string) (adapter.Factory, error) {
+	mode := os.Getenv("REDIS_SUBSCRIPTION_MODE")
 	if mode != "" && kind != "sharded" {
 		return nil, fmt.Errorf("REDIS_SUBSCRIPTION_MODE=%q: only REDIS_ADAPTER=sharded has subscription modes", mode)
 	}

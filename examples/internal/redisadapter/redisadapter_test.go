@@ -17,9 +17,10 @@ func TestNew(t *testing.T) {
 		{"sharded", "", true}, {"sharded", "dynamic", true}, {"sharded", "dynamic-private", true},
 		{"sharded", "sometimes", false}, {"pubsub", "dynamic", false},
 	} {
-		f, err := New(tc.kind, rdb, "", tc.mode)
+		t.Setenv("REDIS_SUBSCRIPTION_MODE", tc.mode)
+		f, err := New(tc.kind, rdb, "")
 		if (err == nil) != tc.ok || (f != nil) != tc.ok {
-			t.Errorf("New(%q, %q) = %v, %v", tc.kind, tc.mode, f != nil, err)
+			t.Errorf("New(%q) with REDIS_SUBSCRIPTION_MODE=%q = %v, %v", tc.kind, tc.mode, f != nil, err)
 		}
 	}
 }
