@@ -18,7 +18,9 @@ import (
 // adapter (such as adapter/redis) keeps the same local tables and also
 // forwards each operation to the other nodes, unless Options.Local is set.
 type Adapter interface {
-	// Join adds the local socket id to rooms.
+	// Join adds the local socket id to rooms. When a socket connects, the
+	// namespace calls Join(id, id): its own room, which Memory does not
+	// store but an adapter that subscribes per room may want to hear of.
 	Join(id string, rooms ...string)
 	// Leave removes the local socket id from room.
 	Leave(id, room string)

@@ -23,7 +23,8 @@ var ErrUnsupported = fmt.Errorf("%w: %w", errors.ErrAdapter, errors.ErrUnsupport
 // name that is the id of a local socket selects that socket.
 type Memory struct {
 	local Local
-	watch roomWatcher // local, when it watches rooms
+	watch roomWatcher   // local, when it watches rooms
+	life  roomLifecycle // local, when it follows rooms being created and deleted
 
 	mu    sync.RWMutex
 	rooms map[string]map[string]Socket // room → members
@@ -35,9 +36,11 @@ var _ Adapter = (*Memory)(nil)
 // NewMemory returns the in-memory adapter of local.
 func NewMemory(local Local) *Memory {
 	w, _ := local.(roomWatcher)
+	l, _ := local.(roomLifecycle)
 	return &Memory{
 		local: local,
 		watch: w,
+		life:  l,
 		rooms: make(map[string]map[string]Socket),
 		joins: make(map[string][]string),
 	}
@@ -62,6 +65,9 @@ func (m *Memory) Join(id string, rooms ...string) {
 		if members == nil {
 			members = make(map[string]Socket)
 			m.rooms[room] = members
+			if m.life != nil {
+				m.life.RoomCreated(room)
+			}
 		}
 		members[id] = s
 		m.joins[id] = append(m.joins[id], room)
@@ -106,6 +112,9 @@ func (m *Memory) removeLocked(id, room string) {
 	delete(members, id)
 	if len(members) == 0 {
 		delete(m.rooms, room)
+		if m.life != nil {
+			m.life.RoomDeleted(room)
+		}
 	}
 }
 
@@ -250,4 +259,14 @@ func (m *Memory) Close() error { return nil }
 type roomWatcher interface {
 	RoomJoined(room, id string)
 	RoomLeft(room, id string)
+}
+
+// roomLifecycle is a Local that wants to hear when a room gets its first
+// local member and loses its last one, as Node's "create-room" and
+// "delete-room" events: adapter/redissharded subscribes per room. Own
+// rooms are not stored, so they are not reported. It is called with the
+// adapter's lock held and must not block or call back into the adapter.
+type roomLifecycle interface {
+	RoomCreated(room string)
+	RoomDeleted(room string)
 }

@@ -290,3 +290,32 @@ func BenchmarkSelect1k(b *testing.B) {
 		m.Select(o, func(Socket) { n++ })
 	}
 }
+
+// lifecycleLocal records the rooms created and deleted.
+type lifecycleLocal struct {
+	*fakeLocal
+	events []string
+}
+
+func (l *lifecycleLocal) RoomCreated(room string) { l.events = append(l.events, "+"+room) }
+func (l *lifecycleLocal) RoomDeleted(room string) { l.events = append(l.events, "-"+room) }
+
+// TestMemoryRoomLifecycle checks that a room is reported created when it
+// gets its first member and deleted when it loses its last, whichever way
+// the members come and go, and that own rooms are never reported.
+func TestMemoryRoomLifecycle(t *testing.T) {
+	_, fl := newFake("a", "b")
+	l := &lifecycleLocal{fakeLocal: fl}
+	m := NewMemory(l)
+	m.Join("a", "a", "r1", "r2")
+	m.Join("b", "r1", "b")
+	m.AddSockets(Options{Rooms: []string{"b"}}, []string{"r3"})
+	m.Leave("a", "r1")
+	m.DelSockets(Options{}, []string{"r3"})
+	m.LeaveAll("a")
+	m.LeaveAll("b")
+	want := []string{"+r1", "+r2", "+r3", "-r3", "-r2", "-r1"}
+	if !slices.Equal(l.events, want) {
+		t.Fatalf("events %q, want %q", l.events, want)
+	}
+}

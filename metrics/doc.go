@@ -31,7 +31,8 @@
 //   - recovery_attempts_total{namespace,result}: connection state recovery
 //     attempts, result "recovered" or "failed".
 //   - adapter_errors_total{namespace,kind}: a multi-node adapter's lost
-//     publishes (kind "publish") and unanswered requests ("timeout").
+//     publishes (kind "publish"), unanswered requests ("timeout") and
+//     lost subscriptions ("subscribe", the sharded adapter).
 //
 // # Cost
 //

@@ -12,6 +12,7 @@ import (
 
 	"github.com/socketeer/socketeer/adapter"
 	"github.com/socketeer/socketeer/errors"
+	"github.com/socketeer/socketeer/internal/redispub"
 	"github.com/socketeer/socketeer/internal/rediswire"
 )
 
@@ -93,8 +94,7 @@ type redisAdapter struct {
 	channel, requestChannel, responseChannel, ownResponseChannel string
 
 	ps      *redis.PubSub
-	out     chan outgoing
-	stop    chan struct{}
+	pub     *redispub.Publisher
 	wg      sync.WaitGroup
 	ackIDs  atomic.Int64
 	closing sync.Once
@@ -126,8 +126,6 @@ func newAdapter(client redis.UniversalClient, opts Options, local adapter.Local)
 		channel:         rediswire.BroadcastChannel(opts.Key, nsp),
 		requestChannel:  rediswire.RequestChannel(opts.Key, nsp),
 		responseChannel: rediswire.ResponseChannel(opts.Key, nsp),
-		out:             make(chan outgoing, opts.QueueSize),
-		stop:            make(chan struct{}),
 		requests:        make(map[string]*request),
 		acks:            make(map[string]*ackRequest),
 	}
@@ -137,8 +135,8 @@ func newAdapter(client redis.UniversalClient, opts Options, local adapter.Local)
 	if err != nil {
 		return nil, err
 	}
-	a.wg.Add(2)
-	go a.publishLoop()
+	a.pub = a.newPublisher()
+	a.wg.Add(1)
 	go a.receiveLoop(early)
 	return a, nil
 }
@@ -240,7 +238,7 @@ func (a *redisAdapter) Close() error {
 			delete(a.acks, id)
 		}
 		a.mu.Unlock()
-		close(a.stop)
+		a.pub.Close()
 		a.ps.Close()
 		a.wg.Wait()
 	})

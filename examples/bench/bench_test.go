@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/socketeer/socketeer/examples/internal/run"
+	"github.com/socketeer/socketeer/internal/clustertest"
+	"github.com/socketeer/socketeer/internal/rediscluster"
 	"github.com/socketeer/socketeer/internal/testenv"
 )
 
@@ -46,5 +48,35 @@ func TestBenchRecovery(t *testing.T) {
 		if _, err := newApp(); err == nil {
 			t.Errorf("%s: newApp succeeded, want an error", env)
 		}
+	}
+}
+
+// TestBenchSharded runs two benchmark servers with REDIS_ADAPTER=sharded
+// on a Redis Cluster of their own, in static and dynamic mode: a
+// broadcast a client asks of one server reaches the clients of both.
+func TestBenchSharded(t *testing.T) {
+	testenv.Node(t)
+	rc := rediscluster.Start(t, rediscluster.Options{})
+	for _, mode := range []string{"static", "dynamic"} {
+		t.Run(mode, func(t *testing.T) {
+			env := []string{"REDIS_ADAPTER=sharded", "REDIS_CLUSTER=" + strings.Join(rc.Addrs(), ","), "REDIS_SUBSCRIPTION_MODE=" + mode}
+			a := run.Start(t, ".", "bench server on", env...)
+			b := run.Start(t, ".", "bench server on", env...)
+			c := clustertest.StartClients(t, 1, a.URL, b.URL)
+			// The room "bench" gets its channel in the background in the
+			// dynamic modes: send until both clients got one.
+			deadline := time.Now().Add(clustertest.WaitTimeout)
+			for len(c.Receivers("msg", 0)) < 2 {
+				if time.Now().After(deadline) {
+					t.Fatalf("receivers %v; server outputs:\n%s\n%s", c.Receivers("msg", 0), a.Output(), b.Output())
+				}
+				c.Send(map[string]any{"cmd": "emit", "c": 0, "event": "broadcast", "args": []any{"hi"}})
+			}
+		})
+	}
+	t.Setenv("REDIS_ADAPTER", "sharded")
+	t.Setenv("REDIS_SUBSCRIPTION_MODE", "sometimes")
+	if _, err := newApp(); err == nil {
+		t.Error("REDIS_SUBSCRIPTION_MODE=sometimes: newApp succeeded, want an error")
 	}
 }

@@ -94,7 +94,13 @@ func main() {
 	if err != nil {
 		log.Fatalf("REDIS_URL: %v", err)
 	}
-	rdb := redis.NewClient(ropts)
+	// REDIS_CLUSTER (host:port,host:port) joins a Redis Cluster instead,
+	// for REDIS_ADAPTER=sharded.
+	rdb, where, err := redisadapter.Client(*redisURL, os.Getenv("REDIS_CLUSTER"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("using %s", where)
 	defer rdb.Close()
 	f, recovers, err := newAdapter(os.Getenv("REDIS_ADAPTER"), rdb, *key)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/socketeer/socketeer/adapter"
 	"github.com/socketeer/socketeer/adapter/redis"
+	"github.com/socketeer/socketeer/adapter/redissharded"
 	"github.com/socketeer/socketeer/adapter/redisstreams"
 	"github.com/socketeer/socketeer/admin"
 	"github.com/socketeer/socketeer/apptest"
@@ -31,6 +32,11 @@ var sentinels = map[string]error{
 	"adapter/redis.ErrTimeout":            redis.ErrTimeout,
 	"adapter/redis.ErrClosed":             redis.ErrClosed,
 	"adapter/redis.ErrQueueFull":          redis.ErrQueueFull,
+	"adapter/redissharded.ErrUnreachable": redissharded.ErrUnreachable,
+	"adapter/redissharded.ErrTimeout":     redissharded.ErrTimeout,
+	"adapter/redissharded.ErrClosed":      redissharded.ErrClosed,
+	"adapter/redissharded.ErrQueueFull":   redissharded.ErrQueueFull,
+	"adapter/redissharded.ErrOptions":     redissharded.ErrOptions,
 	"adapter/redisstreams.ErrUnreachable": redisstreams.ErrUnreachable,
 	"adapter/redisstreams.ErrTimeout":     redisstreams.ErrTimeout,
 	"adapter/redisstreams.ErrClosed":      redisstreams.ErrClosed,

@@ -19,6 +19,7 @@ var featureBudgets = map[string]int{
 	"metrics":              15, // Prometheus metrics (issue 16)
 	"admin":                15, // the Admin UI server side (issue 16)
 	"adapter/redisstreams": 2,  // the Redis Streams adapter (issue 13)
+	"adapter/redissharded": 2,  // the sharded pub/sub adapter (issue 18)
 }
 
 func TestExportedBound(t *testing.T) {

@@ -44,8 +44,9 @@ type Observer interface {
 	// reports whether it was.
 	Recovery(nsp string, recovered bool)
 	// AdapterError: the adapter of nsp failed: kind is "publish" (a
-	// message to the other nodes was lost) or "timeout" (a request to
-	// them was not answered in time).
+	// message to the other nodes was lost), "timeout" (a request to
+	// them was not answered in time) or "subscribe" (a subscription to
+	// Redis was lost and is being restored).
 	AdapterError(nsp, kind string)
 }
 

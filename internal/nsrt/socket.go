@@ -52,6 +52,10 @@ func (rt *Runtime) Connect(c Conn, hs adapter.Handshake) *Socket {
 	rt.mu.Lock()
 	rt.sockets[s.id] = s
 	rt.mu.Unlock()
+	// The socket's own room, as Node's socket joins its id: adapter.Memory
+	// stores nothing for it, an adapter that subscribes per room (the
+	// sharded adapter's dynamic-private mode) subscribes to it.
+	rt.adapter.Join(s.id, s.id)
 	return s
 }
 

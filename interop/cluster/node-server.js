@@ -1,10 +1,15 @@
 // A Node socket.io 4.8 server with @socket.io/redis-adapter (the classic
-// pub/sub RedisAdapter) or @socket.io/redis-streams-adapter, for the mixed
-// Socketeer/Node cluster tests.
+// pub/sub RedisAdapter, or its sharded adapter) or
+// @socket.io/redis-streams-adapter, for the mixed Socketeer/Node cluster
+// tests.
 //
 // env: REDIS_URL (default redis://127.0.0.1:6379), KEY (channel prefix)
+//      REDIS_CLUSTER host:port,host:port: a Redis Cluster (node-redis
+//      createCluster) instead of REDIS_URL
 //      ADAPTER "streams" for the streams adapter, with STREAM (stream
-//      name) and SESSION_PREFIX (session key prefix)
+//      name) and SESSION_PREFIX (session key prefix); "sharded" for
+//      createShardedAdapter, with SUBSCRIPTION_MODE (static, dynamic or
+//      dynamic-private; default static)
 //      RECOVERY connectionStateRecovery's maxDisconnectionDuration in ms
 //      (off when unset)
 // stdout: {t:"listening",port} once serving; {t:"server_side",event,args}
@@ -28,14 +33,17 @@
 "use strict";
 const http = require("http");
 const { Server } = require("socket.io");
-const { createClient } = require("redis");
-const { createAdapter } = require("@socket.io/redis-adapter");
+const { createClient, createCluster } = require("redis");
+const { createAdapter, createShardedAdapter } = require("@socket.io/redis-adapter");
 const streams = require("@socket.io/redis-streams-adapter");
 const { out, toJSON, fromJSON, commands } = require("./common");
 
 async function main() {
   const url = process.env.REDIS_URL || "redis://127.0.0.1:6379";
-  const pub = createClient({ url });
+  const cluster = (process.env.REDIS_CLUSTER || "").split(",").filter(Boolean);
+  const pub = cluster.length > 0
+    ? createCluster({ rootNodes: cluster.map((a) => ({ url: "redis://" + a })) })
+    : createClient({ url });
   const sub = pub.duplicate();
   pub.on("error", (e) => out({ t: "redis_error", msg: String(e.message) }));
   sub.on("error", (e) => out({ t: "redis_error", msg: String(e.message) }));
@@ -51,7 +59,9 @@ async function main() {
           sessionKeyPrefix: process.env.SESSION_PREFIX || "sio:session:",
           blockTimeInMs: 1000,
         })
-      : createAdapter(pub, sub, { key, requestsTimeout: 3000 });
+      : process.env.ADAPTER === "sharded"
+        ? createShardedAdapter(pub, sub, { channelPrefix: key, subscriptionMode: process.env.SUBSCRIPTION_MODE || "static" })
+        : createAdapter(pub, sub, { key, requestsTimeout: 3000 });
   const recovery = process.env.RECOVERY
     ? { connectionStateRecovery: { maxDisconnectionDuration: Number(process.env.RECOVERY), skipMiddlewares: true } }
     : {};
