@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,13 +28,25 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // channel prefix of the test's own and the adapter REDIS_ADAPTER names.
 func startNodes(t *testing.T, n int) []*httptest.Server {
 	t.Helper()
+	srvs, _ := startNodesOf(t, os.Getenv("REDIS_ADAPTER"), n)
+	return srvs
+}
+
+// startNodesOf starts n chat nodes as startNodes does on the adapter kind
+// and returns them with a function that shuts each down (its app, as on
+// SIGTERM, then its server), once: the test may call it, the cleanup does.
+func startNodesOf(t *testing.T, kind string, n int) ([]*httptest.Server, []func()) {
+	t.Helper()
 	rdb := redis.NewClient(&redis.Options{Addr: testenv.RedisAddr(t)})
 	t.Cleanup(func() { rdb.Close() })
-	f, recovers, err := newAdapter(os.Getenv("REDIS_ADAPTER"), rdb, "socketeer-cluster-test-"+rediswire.NewID(8))
+	key := "socketeer-cluster-test-" + rediswire.NewID(8)
+	t.Cleanup(func() { rdb.Del(context.Background(), key) }) // the streams adapter's stream
+	f, recovers, err := newAdapter(kind, rdb, key)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var srvs []*httptest.Server
+	var stops []func()
 	for i := range n {
 		name := "node" + string(rune('A'+i))
 		a, err := newApp(f, recovers, name)
@@ -41,7 +54,7 @@ func startNodes(t *testing.T, n int) []*httptest.Server {
 			t.Fatal(err)
 		}
 		srv := httptest.NewServer(routes(a, name))
-		t.Cleanup(func() {
+		stop := sync.OnceFunc(func() {
 			// A polling session that is never polled again (TestStickyCookie)
 			// holds Shutdown until this deadline.
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
@@ -49,9 +62,10 @@ func startNodes(t *testing.T, n int) []*httptest.Server {
 			a.Shutdown(ctx)
 			srv.Close()
 		})
-		srvs = append(srvs, srv)
+		t.Cleanup(stop)
+		srvs, stops = append(srvs, srv), append(stops, stop)
 	}
-	return srvs
+	return srvs, stops
 }
 
 // wsClient is a minimal Socket.IO client over a websocket, enough to join
@@ -60,9 +74,16 @@ type wsClient struct {
 	t    *testing.T
 	conn *websocket.Conn
 	id   string // the socket id
+	pid  string // its private id, with recovery on
 }
 
 func dial(t *testing.T, srv *httptest.Server) *wsClient {
+	t.Helper()
+	return dialAuth(t, srv, `{"nickname":"`+t.Name()+`"}`)
+}
+
+// dialAuth is dial with the CONNECT's auth payload.
+func dialAuth(t *testing.T, srv *httptest.Server, auth string) *wsClient {
 	t.Helper()
 	url := "ws" + strings.TrimPrefix(srv.URL, "http") + "/socket.io/?EIO=4&transport=websocket"
 	conn, _, err := websocket.DefaultDialer.Dial(url, nil)
@@ -72,12 +93,12 @@ func dial(t *testing.T, srv *httptest.Server) *wsClient {
 	t.Cleanup(func() { conn.Close() })
 	c := &wsClient{t: t, conn: conn}
 	c.expect("0{")
-	c.send(`40{"nickname":"` + t.Name() + `"}`)
-	var ok struct{ SID string }
+	c.send(`40` + auth)
+	var ok struct{ SID, PID string }
 	if err := json.Unmarshal([]byte(c.expect("40{")[2:]), &ok); err != nil {
 		t.Fatal(err)
 	}
-	c.id = ok.SID
+	c.id, c.pid = ok.SID, ok.PID
 	return c
 }
 
@@ -104,6 +125,21 @@ func (c *wsClient) expect(prefix string) string {
 			return s
 		}
 	}
+}
+
+// offset returns the offset that the event packet s carries last, as
+// recovery adds it.
+func offset(t *testing.T, s string) string {
+	t.Helper()
+	var ev []any
+	if err := json.Unmarshal([]byte(s[2:]), &ev); err != nil || len(ev) != 3 {
+		t.Fatalf("event %s has no offset: %v", s, err)
+	}
+	off, ok := ev[2].(string)
+	if !ok {
+		t.Fatalf("event %s: offset %v is not a string", s, ev[2])
+	}
+	return off
 }
 
 // event returns the payload of the event packet s (42["name",payload],
@@ -148,6 +184,56 @@ func TestBroadcastCrossesNodes(t *testing.T) {
 		t.Fatalf("A got %+v", m)
 	}
 	b.expect(`436[{"time"`)
+}
+
+// TestShutdownSavesSessions checks what a rolling restart needs with the
+// streams adapter: a node that shuts down (App.Shutdown, as on SIGTERM)
+// disconnects its sockets with "server shutting down", which saves their
+// sessions in Redis, so a client of that node recovers on another one:
+// same socket id, rooms, name, and the room messages sent meanwhile.
+func TestShutdownSavesSessions(t *testing.T) {
+	srvs, stops := startNodesOf(t, "streams", 2)
+	a, b := dial(t, srvs[0]), dial(t, srvs[1])
+	if a.pid == "" {
+		t.Fatal("node A sent no pid: recovery is off")
+	}
+	a.send(`421["join",{"room":"r"}]`)
+	a.expect(`431[{"room":"r"}]`)
+	b.send(`422["join",{"room":"r"}]`)
+	b.expect(`432[{"room":"r"}]`)
+	b.send(`423["send_message",{"room":"r","text":"before"}]`)
+	last := offset(t, a.expect(`42["room_message"`))
+	b.expect(`433[{"time"`)
+
+	stops[0]()    // node A shuts down
+	a.expect("1") // the Engine.IO close packet
+	for i := range 3 {
+		b.send(fmt.Sprintf(`42%d["send_message",{"room":"r","text":"away %d"}]`, 4+i, i))
+		b.expect(fmt.Sprintf(`43%d[{"time"`, 4+i))
+	}
+
+	back := dialAuth(t, srvs[1], fmt.Sprintf(`{"nickname":"someone else","pid":%q,"offset":%q}`, a.pid, last))
+	if back.id != a.id || back.pid != a.pid {
+		t.Fatalf("on node B the client got socket %s (pid %s), want its socket %s (pid %s) back", back.id, back.pid, a.id, a.pid)
+	}
+	for i := range 3 {
+		var m chat.Posted
+		event(t, back.expect(`42["room_message"`), &m)
+		if want := fmt.Sprintf("away %d", i); m.Text != want || m.Room != "r" {
+			t.Fatalf("missed message %d: %+v, want %q in r", i, m, want)
+		}
+	}
+	var w chat.Welcome
+	event(t, back.expect(`42["welcome"`), &w)
+	if !w.Recovered || w.ID != a.id || w.Node != "nodeB" || w.Nickname != "TestShutdownSavesSessions" {
+		t.Fatalf("welcome %+v, want the recovered socket %s with its name on nodeB", w, a.id)
+	}
+	b.send(`427["send_message",{"room":"r","text":"after"}]`)
+	var m chat.Posted
+	event(t, back.expect(`42["room_message"`), &m)
+	if m.Text != "after" {
+		t.Fatalf("after the recovery: %+v, want the room's next message", m)
+	}
 }
 
 // TestStickyCookie checks the "io" cookie of the polling handshake, and

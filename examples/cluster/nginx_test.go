@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/socketeer/socketeer/examples/internal/run"
 	"github.com/socketeer/socketeer/internal/rediswire"
 	"github.com/socketeer/socketeer/internal/testenv"
@@ -168,10 +170,15 @@ func checkStickyPolling(t *testing.T, nginxURL string) string {
 
 // TestNginxFailover deploys the cluster as the README says: three nodes
 // (this command, as processes) on one Redis behind nginx running the
-// README's configuration. interop/browser/cluster.spec.js opens pages
-// through nginx and directly on nodes in headless Chromium, checks that
-// the chat crosses nodes, has the node behind nginx killed, and checks
-// that its pages come back through nginx on another node and chat on.
+// README's configuration, once for each adapter. interop/browser/
+// cluster.spec.js opens pages through nginx and directly on nodes in
+// headless Chromium and checks that the chat crosses nodes. Then the node
+// behind nginx goes: with the pub/sub adapter it is killed (SIGKILL, a
+// crash) and its pages come back through nginx on another node as new
+// sockets; with the streams adapter it is stopped (SIGTERM, a rolling
+// restart, which saves its sockets' sessions in Redis), and its pages
+// recover on another node: same socket ids, rooms and names, and the
+// messages sent meanwhile, once each and in order. Then the chat goes on.
 func TestNginxFailover(t *testing.T) {
 	testenv.Node(t)
 	chromium := testenv.Chromium(t)
@@ -184,15 +191,44 @@ func TestNginxFailover(t *testing.T) {
 		t.Skip("socket.io.min.js is not embedded: run scripts/setup.sh")
 	}
 	defer http.DefaultClient.CloseIdleConnections()
-
 	bin := run.Build(t, ".")
-	key := "socketeer-cluster-nginx-" + rediswire.NewID(8)
+	for _, tc := range []struct {
+		adapter string
+		action  string // what the spec has done to the node behind nginx: "kill" or "stop"
+		want    []string
+	}{
+		{"pubsub", "kill", []string{
+			"killed: its pages reconnected through nginx to",
+		}},
+		{"streams", "stop", []string{
+			"stopped (SIGTERM): its pages recovered through nginx on",
+			"ok - the recovered pages got the messages sent while they were away, once each, in order",
+			"ok - nobody saw the recovered pages leave or join",
+		}},
+	} {
+		t.Run(tc.adapter, func(t *testing.T) {
+			failover(t, bin, chromium, nginx, redisAddr, tc.adapter, tc.action, tc.want)
+		})
+	}
+}
+
+// failover runs cluster.spec.js against three nodes of bin on the Redis
+// adapter kind behind nginx; the spec has the control server do action to
+// the node behind nginx, and must print every line of want besides the
+// lines both adapters print.
+func failover(t *testing.T, bin, chromium, nginx, redisAddr, kind, action string, want []string) {
+	key := "socketeer-cluster-nginx-" + kind + "-" + rediswire.NewID(8)
+	t.Cleanup(func() { // the streams adapter's stream is named after the key
+		rdb := redis.NewClient(&redis.Options{Addr: redisAddr})
+		defer rdb.Close()
+		rdb.Del(context.Background(), key)
+	})
 	servers := map[string]*run.Server{}
 	urls := map[string]string{}
 	var ports []string
 	for _, name := range []string{"n1", "n2", "n3"} {
 		s := run.StartBinary(t, bin, name+" serving the chat", "NODE_NAME="+name, "HOST=127.0.0.1",
-			"REDIS_URL=redis://"+redisAddr, "REDIS_KEY="+key)
+			"REDIS_URL=redis://"+redisAddr, "REDIS_KEY="+key, "REDIS_ADAPTER="+kind)
 		servers[name], urls[name] = s, s.URL
 		ports = append(ports, strings.TrimPrefix(s.URL, "http://127.0.0.1:"))
 	}
@@ -209,40 +245,45 @@ func TestNginxFailover(t *testing.T) {
 	t.Logf("a polling session through nginx stayed on %s for its 8 requests", checkStickyPolling(t, nginxURL))
 
 	var mu sync.Mutex
-	var killed []string
+	var done []string
 	control := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := r.URL.Query().Get("node")
 		s := servers[name]
-		if r.URL.Path != "/kill" || s == nil {
+		if s == nil || (r.URL.Path != "/kill" && r.URL.Path != "/stop") {
 			http.NotFound(w, r)
 			return
 		}
-		s.Kill()
+		if r.URL.Path == "/kill" {
+			s.Kill()
+		} else if err := s.Stop(); err != nil {
+			http.Error(w, fmt.Sprintf("%s did not shut down cleanly: %v", name, err), http.StatusInternalServerError)
+			return
+		}
 		mu.Lock()
-		killed = append(killed, name)
+		done = append(done, r.URL.Path[1:]+" "+name)
 		mu.Unlock()
-		io.WriteString(w, "killed "+name)
+		io.WriteString(w, r.URL.Path[1:]+" "+name)
 	}))
 	defer control.Close()
 
 	nodes, _ := json.Marshal(urls)
 	flags, _ := json.Marshal(testenv.ChromiumArgs(""))
-	shot := filepath.Join(os.TempDir(), "socketeer-artifacts", "cluster.png")
+	shot := filepath.Join(os.TempDir(), "socketeer-artifacts", "cluster-"+kind+".png")
 	if d := os.Getenv("SOCKETEER_ARTIFACTS"); d != "" {
-		shot = filepath.Join(d, "cluster.png")
+		shot = filepath.Join(d, "cluster-"+kind+".png")
 	}
 	os.MkdirAll(filepath.Dir(shot), 0o755)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	start := time.Now()
 	out, err := testenv.RunNode(t, ctx, "browser/cluster.spec.js",
-		"NGINX_URL="+nginxURL, "NODES="+string(nodes), "CONTROL_URL="+control.URL,
+		"NGINX_URL="+nginxURL, "NODES="+string(nodes), "CONTROL_URL="+control.URL, "REDIS_ADAPTER="+kind,
 		"CHROMIUM="+chromium, "CHROMIUM_ARGS="+string(flags), "SCREENSHOT="+shot)
 	t.Logf("cluster.spec.js output (%v):\n%s", time.Since(start).Round(time.Millisecond), out)
 	if err != nil {
 		t.Fatalf("cluster.spec.js: %v", err)
 	}
-	for _, want := range []string{
+	for _, w := range append([]string{
 		"ok - a page through nginx is served by",
 		"ok - pages directly on",
 		"ok - each page lists the people of every node",
@@ -250,18 +291,17 @@ func TestNginxFailover(t *testing.T) {
 		"ok - a typing notice crosses nodes",
 		"ok - a private message reaches a page on another node",
 		"ok - a rename crosses nodes",
-		"killed: its pages reconnected through nginx to",
 		"ok - after the failover messages cross nodes again",
 		"\ndone",
-	} {
-		if !strings.Contains(string(out), want) {
-			t.Errorf("cluster.spec.js did not print %q", want)
+	}, want...) {
+		if !strings.Contains(string(out), w) {
+			t.Errorf("cluster.spec.js did not print %q", w)
 		}
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if len(killed) != 1 {
-		t.Errorf("nodes killed: %v, want one", killed)
+	if len(done) != 1 || !strings.HasPrefix(done[0], action+" ") {
+		t.Errorf("done to the nodes: %v, want one %s", done, action)
 	}
 	if fi, err := os.Stat(shot); err != nil || fi.Size() < 10_000 {
 		t.Errorf("screenshot %s missing or too small: %v", shot, err)

@@ -2,14 +2,21 @@
 // examples/cluster/nginx_test.go (TestNginxFailover): three chat nodes on
 // one Redis behind nginx. Pages open through nginx and directly on nodes
 // in headless Chromium; messages, typing notices, private messages and
-// renames cross nodes; then the node behind nginx is killed and its pages
-// must come back through nginx on another node and chat on. Each passed
-// check prints "ok - <name>"; any failure exits non-zero.
+// renames cross nodes; then the node behind nginx goes and its pages must
+// come back through nginx on another node and chat on. With the pub/sub
+// adapter the node is killed (a crash) and the pages come back as new
+// sockets; with the streams adapter it is stopped gracefully (a rolling
+// restart) and the pages recover their sockets and the messages they
+// missed. Each passed check prints "ok - <name>"; any failure exits
+// non-zero.
 //
 // Environment (set by the Go test):
 //   NGINX_URL      nginx in front of the nodes, like http://127.0.0.1:40123
 //   NODES          a JSON object: node name → its own URL
-//   CONTROL_URL    GET $CONTROL_URL/kill?node=<name> kills that node (SIGKILL)
+//   CONTROL_URL    GET $CONTROL_URL/kill?node=<name> kills that node (SIGKILL),
+//                  GET $CONTROL_URL/stop?node=<name> stops it (SIGTERM) and
+//                  waits until it exited cleanly
+//   REDIS_ADAPTER  the nodes' adapter: "streams" (recovery on) or "pubsub"
 //   CHROMIUM, CHROMIUM_ARGS  the browser and its flags (see chatpage.js)
 //   SCREENSHOT     where to save the screenshot taken after the failover (PNG)
 "use strict";
@@ -19,6 +26,7 @@ const nginxURL = process.env.NGINX_URL;
 const nodes = JSON.parse(process.env.NODES || "{}");
 const controlURL = process.env.CONTROL_URL;
 const shot = process.env.SCREENSHOT || "/tmp/socketeer-artifacts/cluster.png";
+const streams = process.env.REDIS_ADAPTER === "streams";
 
 // nodeOf returns the node the page's status badge names ("… on n2").
 async function nodeOf(page) {
@@ -28,6 +36,112 @@ async function nodeOf(page) {
 
 // transport returns the Engine.IO transport of the page's socket.
 const transport = (page) => page.evaluate(() => window.chat.socket.io.engine.transport.name);
+
+// moved waits until page is connected again as nick in room on a node
+// other than gone, and returns that node.
+async function moved(page, gone, nick, room) {
+  await page.waitForFunction((b) => {
+    const s = document.getElementById("status").textContent;
+    return s.startsWith("connected as ") && / on \S+$/.test(s) && !s.endsWith(" on " + b);
+  }, gone, { timeout: 30000 });
+  await connected(page, nick, room);
+  return nodeOf(page);
+}
+
+// control asks the Go test to do what (kill or stop) to node, and checks
+// that it did.
+async function control(what, node) {
+  const res = await fetch(`${controlURL}/${what}?node=${node}`);
+  check(res.ok, `the control server was to ${what} ${node}: ${res.status} ${await res.text()}`);
+}
+
+// crash kills the node behind nginx (SIGKILL): its pages, alice and bob,
+// must come back through nginx on another node, as new sockets.
+async function crash(behind, alice, bob) {
+  const killedAt = Date.now();
+  await control("kill", behind);
+  for (const page of [alice, bob]) {
+    await page.locator("#log li.system", { hasText: "disconnected (transport close)" }).waitFor();
+  }
+  const aliceNode = await moved(alice, behind, "alice", "lobby");
+  const bobNode = await moved(bob, behind, "bobby", "games");
+  check(aliceNode !== behind && aliceNode in nodes && bobNode === aliceNode,
+    `alice and bob moved together off ${behind}: ${aliceNode}, ${bobNode}`);
+  await alice.waitForFunction(() => window.chat.socket.io.engine.transport.name === "websocket");
+  ok(`${behind} killed: its pages reconnected through nginx to ${aliceNode}, upgraded to websocket again`);
+  console.log(`failover: both pages connected and in their rooms again ${Date.now() - killedAt}ms after the kill`);
+}
+
+// rollingRestart stops the node behind nginx gracefully (SIGTERM), which
+// saves its sockets' sessions in Redis. Its pages, alice and bob, are
+// held off reconnecting until carol and dave, on the surviving nodes,
+// have sent messages into their rooms; then they reconnect through nginx
+// to another node and must get their sockets back: recovered, same ids,
+// rooms and names, the messages sent meanwhile once each and in order,
+// and nobody told they left or joined.
+async function rollingRestart(behind, { alice, bob, carol, dave }) {
+  const pages = [["alice", alice], ["bob", bob]];
+  const ids = {};
+  for (const [name, page] of pages) {
+    ids[name] = await page.evaluate(() => window.chat.socket.id);
+    check(await page.evaluate(() => window.chat.socket.recovered === false), name + " is not a recovered socket yet");
+    // Held off: the messages below must be missed, not received live.
+    await page.evaluate(() => window.chat.socket.io.reconnection(false));
+  }
+  const stoppedAt = Date.now();
+  await control("stop", behind);
+  for (const [, page] of pages) {
+    await page.locator("#log li.system", { hasText: "disconnected (transport close)" }).waitFor();
+  }
+  const away = { lobby: [], games: [] };
+  for (let i = 1; i <= 3; i++) {
+    for (const [room, page, who] of [["lobby", carol, "carol"], ["games", dave, "dave"]]) {
+      const text = `${who} in #${room} while ${behind} restarts ${i}`;
+      await send(page, text);
+      await delivered(page, text);
+      away[room].push(text);
+    }
+  }
+  for (const [, page] of pages) {
+    await page.evaluate(() => { window.chat.socket.io.reconnection(true); window.chat.socket.connect(); });
+  }
+  const aliceNode = await moved(alice, behind, "alice", "lobby");
+  const bobNode = await moved(bob, behind, "bobby", "games");
+  check(aliceNode !== behind && aliceNode in nodes && bobNode === aliceNode,
+    `alice and bob moved together off ${behind}: ${aliceNode}, ${bobNode}`);
+  for (const [name, page] of pages) {
+    const s = await page.evaluate(() => ({ id: window.chat.socket.id, recovered: window.chat.socket.recovered }));
+    check(s.recovered === true && s.id === ids[name],
+      `${name} recovered its socket ${ids[name]} on ${aliceNode}: ${JSON.stringify(s)}`);
+    await page.locator("#log li.system", { hasText: "nothing was lost" }).waitFor();
+  }
+  await alice.waitForFunction(() => window.chat.socket.io.engine.transport.name === "websocket");
+  ok(`${behind} stopped (SIGTERM): its pages recovered through nginx on ${aliceNode} with their socket ids, upgraded to websocket again`);
+  console.log(`rolling restart: both pages recovered ${Date.now() - stoppedAt}ms after the stop began`);
+
+  await send(carol, "after the restart, lobby");
+  await received(alice, "after the restart, lobby");
+  await send(dave, "after the restart, games");
+  await received(bob, "after the restart, games");
+  for (const [page, room, last] of [[alice, "lobby", "after the restart, lobby"], [bob, "games", "after the restart, games"]]) {
+    const lines = (await page.locator("#log li.msg:not(.mine) .text").allInnerTexts())
+      .filter((t) => t.includes(" restarts ") || t === last);
+    check(JSON.stringify(lines) === JSON.stringify([...away[room], last]),
+      `#${room} got the messages sent while away in order, no gap, no duplicate: ${JSON.stringify(lines)}`);
+  }
+  ok("the recovered pages got the messages sent while they were away, once each, in order");
+
+  for (const [name, page] of [["alice", alice], ["bob", bob], ["carol", carol], ["dave", dave]]) {
+    const log = await logText(page);
+    for (const noise of ["alice left", "bobby left", "bob left", "alice joined the chat", "bobby joined the chat"]) {
+      check(!log.includes(noise), `${name} saw no "${noise}"`);
+    }
+  }
+  check((await alice.locator("#log li.system", { hasText: "welcome, alice!" }).count()) === 1, "alice was not welcomed as a new person");
+  check((await bob.locator("#log li.system", { hasText: "welcome, bob!" }).count()) === 1, "bob was not welcomed as a new person");
+  for (const name of ["bobby", "carol", "dave"]) await alice.locator("#users li", { hasText: name }).waitFor();
+  ok("nobody saw the recovered pages leave or join; they kept their names and people lists");
+}
 
 async function cluster(browser) {
   check(nginxURL && controlURL && Object.keys(nodes).length === 3, "NGINX_URL, CONTROL_URL and three NODES are set");
@@ -85,27 +199,8 @@ async function cluster(browser) {
   await bob.locator("#status", { hasText: "connected as bobby on " + behind }).waitFor();
   ok("a rename crosses nodes; the badge keeps the new name and the node");
 
-  const killedAt = Date.now();
-  const res = await fetch(`${controlURL}/kill?node=${behind}`);
-  check(res.ok, "the control server killed " + behind + ": " + res.status + " " + (await res.text()));
-  for (const page of [alice, bob]) {
-    await page.locator("#log li.system", { hasText: "disconnected (transport close)" }).waitFor();
-  }
-  const moved = async (page, nick, room) => {
-    await page.waitForFunction((b) => {
-      const s = document.getElementById("status").textContent;
-      return s.startsWith("connected as ") && / on \S+$/.test(s) && !s.endsWith(" on " + b);
-    }, behind, { timeout: 30000 });
-    await connected(page, nick, room);
-    return nodeOf(page);
-  };
-  const aliceNode = await moved(alice, "alice", "lobby");
-  const bobNode = await moved(bob, "bobby", "games");
-  check(aliceNode !== behind && aliceNode in nodes && bobNode === aliceNode,
-    `alice and bob moved together off ${behind}: ${aliceNode}, ${bobNode}`);
-  await alice.waitForFunction(() => window.chat.socket.io.engine.transport.name === "websocket");
-  ok(`${behind} killed: its pages reconnected through nginx to ${aliceNode}, upgraded to websocket again`);
-  console.log(`failover: both pages connected and in their rooms again ${Date.now() - killedAt}ms after the kill`);
+  if (streams) await rollingRestart(behind, { alice, bob, carol, dave });
+  else await crash(behind, alice, bob);
 
   await send(alice, "back after the failover");
   await delivered(alice, "back after the failover");

@@ -135,7 +135,15 @@
     state.me = { id: w.id, nickname: w.nickname };
     state.node = w.node || "";
     $("nick-input").value = w.nickname;
-    state.users = new Map(w.users.map((u) => [u.id, u]));
+    if (w.recovered) {
+      // The list kept across the gap is still right (anyone who left or
+      // joined meanwhile came as a missed event); keep those people who
+      // are away for a moment themselves, like pages recovering after the
+      // same restart, whom the welcome's list of connected sockets lacks.
+      for (const u of w.users) state.users.set(u.id, u);
+    } else {
+      state.users = new Map(w.users.map((u) => [u.id, u]));
+    }
     showConnected();
     notice(w.recovered ? "reconnected as " + w.nickname + ": nothing was lost" : "welcome, " + w.nickname + "!");
     render();

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -120,6 +121,17 @@ func (s *Server) waitReady(t *testing.T, ready, port string) {
 func (s *Server) Kill() {
 	s.cmd.Process.Kill()
 	s.wait(5 * time.Second)
+}
+
+// Stop stops the program as a rolling restart or an orchestrator would
+// (SIGTERM), waits up to 20s for it to exit, then kills it, and returns
+// its exit: nil when it shut down cleanly in time.
+func (s *Server) Stop() error {
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	s.wait(20 * time.Second)
+	err := <-s.done
+	s.done <- err
+	return err
 }
 
 // wait waits up to d for the program to exit, then kills it; the exit
