@@ -113,9 +113,15 @@ async function chat(browser) {
   // A renamed page that loses its connection comes back under its new name.
   await bob.evaluate(() => { window.chat.socket.io.reconnection(false); window.chat.socket.io.engine.close(); });
   await bob.locator("#log li.system", { hasText: "disconnected (forced close)" }).waitFor();
+  // A message sent while bob is away: a round trip through the server, so
+  // that the server has seen bob's connection go (and kept its session)
+  // before bob comes back, and a missed message that must come back too.
+  await send(alice, "while bobby was away");
+  await delivered(alice, "while bobby was away");
   await bob.evaluate(() => { window.chat.socket.io.reconnection(true); window.chat.socket.connect(); });
   await bob.locator("#log li.system", { hasText: "reconnected as bobby: nothing was lost" }).waitFor();
   await connected(bob, "bobby", "lobby");
+  await received(bob, "while bobby was away");
   check(!(await bob.locator("#status").innerText()).includes("guest-"), "bob's badge did not revert to a guest name");
   ok("a renamed page keeps its new name in the badge after a recovered reconnection");
 
