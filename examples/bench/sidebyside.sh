@@ -29,8 +29,12 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BENCH=${BENCH:-$ROOT/../shared/bench}
 BENCH=$(cd "$BENCH" && pwd) || { echo "sidebyside: no benchmark suite at \$BENCH" >&2; exit 1; }
-REPS=${REPS:-3}
 OUT=${OUT:-$(mktemp -d)}
+# Work on a copy: the suite's run.sh writes builds, node_modules and logs
+# into its own folder, and the suite is not ours to write into.
+mkdir -p "$OUT/bench" && cp -rT "$BENCH" "$OUT/bench" && chmod -R u+w "$OUT/bench"
+BENCH=$OUT/bench
+REPS=${REPS:-3}
 DURATION=${DURATION:-10s}
 STORM=${STORM:-50}
 RECEIVERS=${RECEIVERS:-1000}
@@ -145,7 +149,30 @@ fi
 
 echo
 echo "## Harness scenarios ($REPS repetitions; $RESULTS)"
-[[ -s $RESULTS ]] && "$BENCH/run.sh" table "$RESULTS"
+if [[ -s $RESULTS ]]; then
+  # The suite's table cannot read scale lines (their "broadcasts" is a
+  # list): it gets the other lines, and the scale lines are summed up here.
+  grep -v '"scenario":"scale"' "$RESULTS" >"$OUT/table.jsonl" || true
+  [[ -x $BENCH/loadgen/loadgen ]] || (cd "$BENCH/loadgen" && go build -o loadgen .) # run.sh table needs it
+  [[ ! -s $OUT/table.jsonl ]] || "$BENCH/run.sh" table "$OUT/table.jsonl"
+  python3 - "$RESULTS" <<'EOF'
+import json, statistics, sys
+rows = {}
+for r in map(json.loads, open(sys.argv[1])):
+    if r.get("scenario") == "scale":
+        rows.setdefault(r["server"], []).append(r)
+if rows:
+    print()
+    print("| server | scale: conns | KiB/conn idle | KiB/conn after broadcasts | broadcast to all, last receipt ms | server CPU ms per broadcast | conn/s | runs |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for srv, rs in rows.items():
+        med = lambda f: statistics.median(f(r) for r in rs)
+        print(f"| {srv} | {rs[0]['open']} | {med(lambda r: r['kib_per_conn']):.1f} | "
+              f"{med(lambda r: (r['rss_after_bcast_kib'] - r['rss_before_kib']) / r['n']):.1f} | "
+              f"{med(lambda r: r['bcast_last_median_ms']):.0f} | {med(lambda r: r['bcast_server_cpu_ms_median']):.0f} | "
+              f"{med(lambda r: r['conn_per_s']):.0f} | {len(rs)} |")
+EOF
+fi
 if [[ -s $LATENCY ]]; then
   echo
   echo "## Fixed-rate ack latency, medians of $REPS ($LATENCY)"
