@@ -13,7 +13,9 @@ import (
 // every node. REDIS_ADAPTER picks the adapter: "pubsub" (the default),
 // "streams", the Redis Streams adapter that recovery across nodes needs,
 // or "sharded", sharded pub/sub on the Redis Cluster whose nodes
-// REDIS_CLUSTER lists (host:port,host:port), with REDIS_SUBSCRIPTION_MODE.
+// REDIS_CLUSTER lists (host:port,host:port; or REDIS_URL, as
+// redis://host:port,redis://host:port, the contract's form), with
+// REDIS_SUBSCRIPTION_MODE.
 func withRedis(o *app.Options) error {
 	url, cluster := os.Getenv("REDIS_URL"), os.Getenv("REDIS_CLUSTER")
 	kind := os.Getenv("REDIS_ADAPTER")

@@ -47,8 +47,9 @@ func New(kind string, rdb redis.UniversalClient, key string) (adapter.Factory, e
 
 // Client returns the client of the Redis Cluster whose nodes cluster
 // lists (host:port,host:port, as REDIS_CLUSTER), or when cluster is empty
-// of the server at url (as REDIS_URL), and says which in a few words for
-// the logs.
+// of the server at url (as REDIS_URL; a comma-separated list of URLs is a
+// cluster's nodes, as the benchmark contract allows), and says which in a
+// few words for the logs.
 func Client(url, cluster string) (redis.UniversalClient, string, error) {
 	if cluster != "" {
 		addrs := strings.Split(cluster, ",")
@@ -58,6 +59,19 @@ func Client(url, cluster string) (redis.UniversalClient, string, error) {
 			}
 		}
 		return redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs}), "Redis Cluster " + cluster, nil
+	}
+	if strings.Contains(url, ",") {
+		// The benchmark contract's form of a cluster: REDIS_URL lists its
+		// nodes, redis://host:port,redis://host:port.
+		var addrs []string
+		for _, u := range strings.Split(url, ",") {
+			ropts, err := redis.ParseURL(strings.TrimSpace(u))
+			if err != nil {
+				return nil, "", fmt.Errorf("REDIS_URL: %w", err)
+			}
+			addrs = append(addrs, ropts.Addr)
+		}
+		return Client("", strings.Join(addrs, ","))
 	}
 	ropts, err := redis.ParseURL(url)
 	if err != nil {

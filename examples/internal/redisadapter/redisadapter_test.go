@@ -35,6 +35,8 @@ func TestClient(t *testing.T) {
 		{"", "127.0.0.1:7000,", ""},
 		{"", "localhost", ""},
 		{"http://x", "", ""},
+		{"redis://127.0.0.1:7000,redis://127.0.0.1:7001/0", "", "Redis Cluster 127.0.0.1:7000,127.0.0.1:7001"},
+		{"redis://127.0.0.1:7000,http://x", "", ""},
 	} {
 		rdb, what, err := Client(tc.url, tc.cluster)
 		if (err == nil) != (tc.want != "") || what != tc.want {
