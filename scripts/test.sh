@@ -165,6 +165,9 @@ if [ "${#short[@]}" -eq 0 ]; then
 
 	# --- fuzz ---------------------------------------------------------------
 	header "fuzz: each Fuzz target for 10s"
+	# corpus_files DIR: the names of the inputs saved in DIR (none when it
+	# does not exist).
+	corpus_files() { ls "$1" 2>/dev/null | sort || true; }
 	st=0
 	targets=()
 	while IFS= read -r f; do
@@ -187,11 +190,11 @@ if [ "${#short[@]}" -eq 0 ]; then
 			# written then. Such a run is tried once more; a run that saves a
 			# failing input, or fails otherwise, fails the stage.
 			corpus="$dir/testdata/fuzz/$name"
-			before="$(ls "$corpus" 2>/dev/null | sort)"
+			before="$(corpus_files "$corpus")"
 			for try in 1 2; do
 				out="$(go test -run='^$' -fuzz="^${name}\$" -fuzztime=10s "$dir/" 2>&1)" && { printf '%s\n' "$out"; break; }
 				printf '%s\n' "$out"
-				if [ "$try" -eq 1 ] && [ "$(ls "$corpus" 2>/dev/null | sort)" = "$before" ] &&
+				if [ "$try" -eq 1 ] && [ "$(corpus_files "$corpus")" = "$before" ] &&
 					grep -q '^    context deadline exceeded$' <<<"$out"; then
 					echo "(no failing input saved: the coordinator's deadline race; trying $name once more)"
 					continue
