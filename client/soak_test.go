@@ -199,7 +199,15 @@ func soakSettle(t *testing.T, clients []*soakClient) {
 	for _, c := range clients {
 		for !c.s.Connected() {
 			if time.Now().After(deadline) {
-				t.Fatal("sockets still disconnected 30s after the traffic stopped")
+				// Say which: soakConnect puts polling-only clients at
+				// i%10 == 0, upgrading ones at 1, websocket-only elsewhere.
+				var stuck []int
+				for i, c := range clients {
+					if !c.s.Connected() {
+						stuck = append(stuck, i)
+					}
+				}
+				t.Fatalf("sockets still disconnected 30s after the traffic stopped: clients %v", stuck)
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
