@@ -35,7 +35,7 @@ func upgradeTo(t *testing.T, h *harness, stage string) (sid, q string, c *websoc
 	sid, q = h.session(t)
 	c = dial(t, h, "EIO=4&transport=websocket&sid="+sid)
 	if stage == "probing" {
-		waitFor(t, func() bool { s := h.srv.lookup(sid); s.mu.Lock(); defer s.mu.Unlock(); return s.probe != nil })
+		waitFor(t, func() bool { s := h.srv.lookup(sid); s.mu.Lock(); defer s.mu.Unlock(); return s.probeLocked() != nil })
 		return sid, q, c
 	}
 	c.WriteMessage(websocket.TextMessage, []byte("2probe"))

@@ -29,21 +29,21 @@ func (s *Session) handleGet(w http.ResponseWriter, r *http.Request) {
 	s.getPending = true
 	var batch []Packet
 	for {
-		clientClosed := s.state != stateOpen && s.reason == ReasonTransportClose
+		clientClosed := s.state != stateOpen && s.reasonLocked() == ReasonTransportClose
 		if len(s.queue) > 0 && s.state != stateClosed && !clientClosed {
 			batch = s.takeQueueLocked()
 			break
 		}
 		if s.state == stateClosed || clientClosed || s.upgrading || s.transport != transportPolling {
 			batch = []Packet{{Type: Noop}}
-			if s.state == stateClosed && s.reason != ReasonTransportClose {
+			if s.state == stateClosed && s.reasonLocked() != ReasonTransportClose {
 				batch[0].Type = Close
 			}
 			break
 		}
 		s.mu.Unlock()
 		select {
-		case <-s.wake:
+		case <-s.x.wake: // made with the polling session
 		case <-r.Context().Done():
 			s.mu.Lock()
 			s.getPending = false
@@ -68,7 +68,7 @@ func (s *Session) handleGet(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	s.recycleLocked(batch)
-	closing = closing || s.state == stateClosing && s.reason == ReasonTransportClose
+	closing = closing || s.state == stateClosing && s.reasonLocked() == ReasonTransportClose
 	s.mu.Unlock()
 	switch {
 	case err != nil:

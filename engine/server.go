@@ -57,13 +57,15 @@ type Server struct {
 	workers  workers        // run the sessions' dispatchers and websocket reads
 	poller   poller         // waits for readable websockets (Linux)
 	readers  atomic.Int64   // websockets read by a goroutine of their own
+	hb       *wheel         // the sessions' heartbeats
 }
 
 // NewServer returns a Server. open is called for every new session before
 // any of its messages is read and returns the session's Receiver.
 func NewServer(opts Options, open func(*Session) Receiver) *Server {
 	o := opts.withDefaults()
-	srv := &Server{opts: o, open: open, sessions: make(map[string]*Session)}
+	srv := &Server{opts: o, open: open, sessions: make(map[string]*Session),
+		hb: newWheel(min(o.PingInterval, o.PingTimeout), o.PingInterval+o.PingTimeout)}
 	srv.upgrader = websocket.Upgrader{
 		ReadBufferSize:  o.ReadBufferSize,
 		WriteBufferPool: &sync.Pool{},
@@ -295,6 +297,7 @@ func (srv *Server) Shutdown(ctx context.Context) error {
 	go func() { srv.live.Wait(); close(done) }()
 	defer srv.poller.close()
 	defer srv.workers.close()
+	defer srv.hb.stop()
 	select {
 	case <-done:
 		return nil

@@ -37,7 +37,6 @@ type Session struct {
 	awaitingPong bool
 	dispatching  bool // the dispatcher goroutine runs
 	pollReading  bool // a poller read runs and will dispatch what it queued
-	reason       string
 	transport    string
 	queue        []Packet
 	spare        []Packet
@@ -46,26 +45,59 @@ type Session struct {
 	rd           *frameReader  // its frame parser
 	fd           int           // its socket, while the poller reads it; -1 otherwise
 	inflight     int           // bytes the writer goroutine is writing now
-	probe        *upgradeProbe // a websocket being probed for an upgrade
-	pongDue      time.Time     // the next ping's scheduled time + PingTimeout: silent till then, the session is dead
-	wake         chan struct{}
-	inbox        []inboxItem // websocket packets waiting for the dispatcher
-	drainReason  string      // the reader ended: close for this once the inbox is handled
-	inboundBytes int         // bytes of the inbox and of the packet being handled
-	readerHeld   int         // bytes the reader may hold when it reads next (waitInbound)
-	room         *sync.Cond  // signalled when the dispatcher made room (made when first needed)
-	timer        *time.Timer
-	done         chan struct{} // made when Done is first called
+	pongDue      time.Duration // the next ping's scheduled time + PingTimeout (on the wheel's clock): silent till then, the session is dead
+	inbox        []inboxItem   // websocket packets waiting for the dispatcher
+	drainReason  string        // the reader ended: close for this once the inbox is handled
+	inboundBytes int           // bytes of the inbox and of the packet being handled
+	readerHeld   int           // bytes the reader may hold when it reads next (waitInbound)
+	room         *sync.Cond    // signalled when the dispatcher made room (made when first needed)
+	x            *sessionExtra // made when first needed
+	hbTick       uint32        // the wheel's tick the heartbeat is due at (its low 32 bits)
+	hbPos        int32         // 1 + the session's index in that tick's slot; 0 when not scheduled
+}
+
+// sessionExtra holds what a session needs only on polling, while it is
+// being upgraded or once it closes. It is made when first needed, so that
+// an open websocket session is a size class smaller.
+type sessionExtra struct {
+	wake   chan struct{} // signals a held polling GET (polling sessions)
+	probe  *upgradeProbe // a websocket being probed for an upgrade
+	done   chan struct{} // made when Done is first called
+	reason string        // why the session ended
+}
+
+// extraLocked returns the session's sessionExtra, made if need be.
+func (s *Session) extraLocked() *sessionExtra {
+	if s.x == nil {
+		s.x = &sessionExtra{}
+	}
+	return s.x
+}
+
+// probeLocked returns the websocket being probed for an upgrade, if any.
+func (s *Session) probeLocked() *upgradeProbe {
+	if s.x == nil {
+		return nil
+	}
+	return s.x.probe
+}
+
+// reasonLocked returns why the session ended ("" while it is open).
+func (s *Session) reasonLocked() string {
+	if s.x == nil {
+		return ""
+	}
+	return s.x.reason
 }
 
 func newSession(srv *Server, id string, r *http.Request, transport string) *Session {
-	var wake chan struct{}
-	if transport == transportPolling { // only polling GETs wait for it
-		wake = make(chan struct{}, 1)
+	var x *sessionExtra
+	if transport == transportPolling { // only polling GETs wait for wake
+		x = &sessionExtra{wake: make(chan struct{}, 1)}
 	}
 	return &Session{
 		fd:        -1,
-		wake:      wake,
+		x:         x,
 		id:        id,
 		srv:       srv,
 		hs:        newHandshake(r),
@@ -78,8 +110,9 @@ func (s *Session) start(recv Receiver) {
 	s.recv = recv
 	s.icpt, _ = recv.(Interceptor)
 	s.mu.Lock()
-	s.pongDue = time.Now().Add(s.srv.opts.PingInterval + s.srv.opts.PingTimeout)
-	s.timer = time.AfterFunc(s.srv.opts.PingInterval, s.heartbeat)
+	now := s.srv.hb.now()
+	s.pongDue = now + s.srv.opts.PingInterval + s.srv.opts.PingTimeout
+	s.srv.hb.schedule(s, now+s.srv.opts.PingInterval)
 	s.mu.Unlock()
 }
 
@@ -103,13 +136,14 @@ func (s *Session) Transport() string {
 func (s *Session) Done() <-chan struct{} {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.done == nil {
-		s.done = make(chan struct{})
+	x := s.extraLocked()
+	if x.done == nil {
+		x.done = make(chan struct{})
 		if s.state == stateClosed {
-			close(s.done)
+			close(x.done)
 		}
 	}
-	return s.done
+	return x.done
 }
 
 // Send queues message packets to the client, atomically and in order:
@@ -175,8 +209,11 @@ func (s *Session) kickLocked() {
 
 // wakeGet signals a held polling GET to look at the session again.
 func (s *Session) wakeGet() {
+	if s.x == nil || s.x.wake == nil {
+		return
+	}
 	select {
-	case s.wake <- struct{}{}:
+	case s.x.wake <- struct{}{}:
 	default:
 	}
 }
@@ -212,20 +249,18 @@ func (s *Session) close(reason string, notify bool) {
 		s.mu.Unlock()
 		return
 	}
-	s.reason = reason
+	s.extraLocked().reason = reason
 	s.state = stateClosing
 	s.madeRoomLocked() // a waiting reader gives up
 	canNotify := notify && (s.transport == transportPolling || s.conn != nil)
 	if canNotify {
 		s.queue = append(s.queue, Packet{Type: Close})
 		s.kickLocked()
-		if s.timer != nil {
-			s.timer.Stop()
-		}
 		// A live polling client fetches the close packet within a round
 		// trip (it always has a GET pending or coming); one that does not
-		// is dropped soon, so that Shutdown need not wait for it.
-		s.timer = time.AfterFunc(min(s.srv.opts.PingTimeout, closeDrainTimeout), s.finalize)
+		// is dropped soon, so that Shutdown need not wait for it. The
+		// heartbeat of a closing session finalizes it.
+		s.srv.hb.schedule(s, s.srv.hb.now()+min(s.srv.opts.PingTimeout, closeDrainTimeout))
 	}
 	s.mu.Unlock()
 	if s.recv != nil {
@@ -248,14 +283,11 @@ func (s *Session) closedByClient() {
 		s.close(ReasonTransportClose, false)
 		return
 	}
-	s.reason = ReasonTransportClose
+	s.extraLocked().reason = ReasonTransportClose
 	s.state = stateClosing
 	s.madeRoomLocked()
 	s.queue, s.queued = nil, 0
-	if s.timer != nil {
-		s.timer.Stop()
-	}
-	s.timer = time.AfterFunc(closeDrainTimeout, s.finalize)
+	s.srv.hb.schedule(s, s.srv.hb.now()+closeDrainTimeout) // then finalized
 	s.wakeGet()
 	s.mu.Unlock()
 	if s.recv != nil {
@@ -273,23 +305,21 @@ func (s *Session) finalize() {
 	}
 	wasOpen := s.state == stateOpen
 	if wasOpen {
-		s.reason = ReasonForcedClose
+		s.extraLocked().reason = ReasonForcedClose
 	}
 	s.state = stateClosed
 	s.madeRoomLocked()
-	if s.timer != nil {
-		s.timer.Stop()
-	}
+	s.srv.hb.unschedule(s)
 	ws, fd := s.conn, s.fd
 	var probe net.Conn
-	if s.probe != nil {
-		probe = s.probe.conn
+	if p := s.probeLocked(); p != nil {
+		probe = p.conn
 	}
 	s.fd = -1
 	s.queue, s.spare, s.queued = nil, nil, 0
 	s.wakeGet()
-	if s.done != nil {
-		close(s.done)
+	if s.x != nil && s.x.done != nil {
+		close(s.x.done)
 	}
 	s.mu.Unlock()
 	if fd >= 0 {
@@ -307,26 +337,33 @@ func (s *Session) finalize() {
 	s.srv.remove(s)
 }
 
-// heartbeat runs on the session's timer: it sends a ping, or closes the
-// session when the previous ping went unanswered. Deadlines follow the
-// schedule, not the timer: a timer that runs late on a loaded machine
-// shortens the wait for the pong instead of lengthening the session.
+// heartbeat runs when the session is due on the server's wheel: it sends
+// a ping, or closes the session when the previous ping went unanswered,
+// or finalizes a closing session whose close packet had its time to go
+// out. Deadlines follow the schedule, not the wheel: a wheel that runs
+// late on a loaded machine shortens the wait for the pong instead of
+// lengthening the session. It must not block the wheel: closing (which
+// runs the application's disconnect handlers) gets a goroutine.
 func (s *Session) heartbeat() {
 	s.mu.Lock()
-	if s.state != stateOpen {
+	switch {
+	case s.state == stateClosing:
+		s.mu.Unlock()
+		s.finalize()
+		return
+	case s.state != stateOpen:
 		s.mu.Unlock()
 		return
-	}
-	if s.awaitingPong {
+	case s.awaitingPong:
 		s.mu.Unlock()
-		s.close(ReasonPingTimeout, false)
+		go s.close(ReasonPingTimeout, false)
 		return
 	}
 	s.awaitingPong = true
 	s.queue = append(s.queue, Packet{Type: Ping})
 	s.queued++
 	s.kickLocked()
-	s.timer.Reset(time.Until(s.pongDue))
+	s.srv.hb.schedule(s, s.pongDue)
 	s.mu.Unlock()
 }
 
@@ -338,7 +375,7 @@ func (s *Session) heartbeat() {
 func (s *Session) gone() bool {
 	s.mu.Lock()
 	closed := s.state == stateClosed
-	overdue := s.state == stateOpen && !time.Now().Before(s.pongDue)
+	overdue := s.state == stateOpen && s.srv.hb.now() >= s.pongDue
 	s.mu.Unlock()
 	if overdue {
 		s.close(ReasonPingTimeout, false)
@@ -350,8 +387,9 @@ func (s *Session) pong() {
 	s.mu.Lock()
 	if s.state == stateOpen {
 		s.awaitingPong = false
-		s.pongDue = time.Now().Add(s.srv.opts.PingInterval + s.srv.opts.PingTimeout)
-		s.timer.Reset(s.srv.opts.PingInterval)
+		now := s.srv.hb.now()
+		s.pongDue = now + s.srv.opts.PingInterval + s.srv.opts.PingTimeout
+		s.srv.hb.schedule(s, now+s.srv.opts.PingInterval)
 	}
 	s.mu.Unlock()
 }

@@ -53,9 +53,9 @@ func (s *Session) handleUpgrade(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock() // until the connection is attached
 	defer p.mu.Unlock()
 	s.mu.Lock()
-	busy := s.transport != transportPolling || s.probe != nil || s.state != stateOpen
+	busy := s.transport != transportPolling || s.probeLocked() != nil || s.state != stateOpen
 	if !busy {
-		s.probe = p
+		s.extraLocked().probe = p
 	}
 	s.mu.Unlock()
 	wc, err := s.srv.upgrader.Upgrade(w, r, nil)
@@ -67,7 +67,7 @@ func (s *Session) handleUpgrade(w http.ResponseWriter, r *http.Request) {
 	}
 	conn := wc.NetConn() // gorilla did the handshake; frames are ours
 	s.mu.Lock()
-	attached := !busy && s.probe == p && s.state == stateOpen
+	attached := !busy && s.probeLocked() == p && s.state == stateOpen
 	if attached {
 		p.conn = conn
 	}
@@ -215,7 +215,7 @@ func (s *Session) probeStep(p *upgradeProbe) func(op byte, payload []byte) error
 // (a 5 among it switches the session) before the request is answered.
 func (s *Session) settleProbe() {
 	s.mu.Lock()
-	p := s.probe
+	p := s.probeLocked()
 	s.mu.Unlock()
 	if p == nil {
 		return
@@ -267,7 +267,7 @@ func (s *Session) upgraded(p *upgradeProbe) error {
 		return errStopped
 	}
 	s.upgrading = false
-	s.probe = nil
+	s.extraLocked().probe = nil
 	s.attachWebsocket(p.conn, &p.rd)
 	s.kickLocked()
 	s.wakeGet() // a GET still held sees the switch and answers noop
@@ -281,8 +281,8 @@ func (s *Session) upgraded(p *upgradeProbe) error {
 // endProbe drops a failed probe; the session stays on polling.
 func (s *Session) endProbe(p *upgradeProbe) {
 	s.mu.Lock()
-	if s.probe == p {
-		s.probe = nil
+	if s.probeLocked() == p {
+		s.x.probe = nil
 		s.upgrading = false
 	}
 	conn := p.conn

@@ -147,7 +147,7 @@ func TestSecondWebsocketRefused(t *testing.T) {
 					t.Fatalf("probe answer %q", m)
 				}
 			} else {
-				waitFor(t, func() bool { s := h.srv.lookup(sid); s.mu.Lock(); defer s.mu.Unlock(); return s.probe != nil })
+				waitFor(t, func() bool { s := h.srv.lookup(sid); s.mu.Lock(); defer s.mu.Unlock(); return s.probeLocked() != nil })
 			}
 			c2, res, err := dialErr(h, "EIO=4&transport=websocket&sid="+sid)
 			refusedOrClosed(t, c2, res, err)
@@ -205,7 +205,7 @@ func TestProbeGarbageKeepsPolling(t *testing.T) {
 				s := h.srv.lookup(sid)
 				s.mu.Lock()
 				defer s.mu.Unlock()
-				return s.probe == nil && !s.upgrading
+				return s.probeLocked() == nil && !s.upgrading
 			})
 			if code, body := h.do(t, "POST", q, "4still polling"); code != 200 || body != "ok" {
 				t.Fatalf("POST after failed probe: %d %q", code, body)

@@ -23,8 +23,8 @@ import (
 type client struct {
 	r    *Router
 	sess Session
-	dec  *protocol.Decoder
-	mp   *mpCodec // the msgpack parser's codec; nil with JSON
+	dec  *protocol.Decoder // while a binary packet waits for its attachments; nil otherwise
+	mp   *mpCodec          // the msgpack parser's codec; nil with JSON
 
 	mu       sync.Mutex
 	sockets  socketSet // one per namespace joined
@@ -49,7 +49,7 @@ var (
 // of its messages.
 func (r *Router) Open(sess Session) engine.Receiver {
 	r.Serving()
-	c := &client{r: r, sess: sess, dec: protocol.NewDecoder(r.opts.Limits), mp: newCodec(r.opts.Parser, r.opts.Limits)}
+	c := &client{r: r, sess: sess, mp: newCodec(r.opts.Parser, r.opts.Limits)}
 	c.deadline = time.AfterFunc(r.opts.ConnectTimeout, c.connectTimeout)
 	r.opts.Tracer.Engine(sess.ID(), "open")
 	if o := r.opts.Observer; o != nil {
@@ -112,10 +112,8 @@ func (c *client) OnMessage(data []byte, binary bool) {
 	if c.mp != nil {
 		p, err = c.mp.decode(data, binary)
 		done = err == nil
-	} else if binary {
-		p, done, err = c.dec.DecodeBinary(data)
 	} else {
-		p, done, err = c.dec.DecodeText(data)
+		p, done, err = c.decode(data, binary)
 	}
 	if err != nil {
 		c.r.opts.Logf("socketeer: closing connection %s: %v", c.sess.ID(), err)
@@ -125,6 +123,28 @@ func (c *client) OnMessage(data []byte, binary bool) {
 	if done {
 		c.handle(p)
 	}
+}
+
+// decode decodes one message with the JSON parser. The client holds a
+// decoder only while a binary packet waits for its attachments; otherwise
+// it borrows one from the router's pool, so an idle connection keeps none.
+func (c *client) decode(data []byte, binary bool) (p *protocol.Packet, done bool, err error) {
+	d := c.dec
+	if d == nil {
+		d = c.r.decoders.Get().(*protocol.Decoder)
+	}
+	if binary {
+		p, done, err = d.DecodeBinary(data)
+	} else {
+		p, done, err = d.DecodeText(data)
+	}
+	if !done && err == nil {
+		c.dec = d // attachments to come
+		return p, done, err
+	}
+	c.dec = nil
+	c.r.decoders.Put(d)
+	return p, done, err
 }
 
 // handle acts on one complete packet.
@@ -225,7 +245,7 @@ func (c *client) connect(p *protocol.Packet) {
 		s.Detach()
 		return
 	}
-	c.sockets.put(p.Namespace, s)
+	c.sockets.put(s)
 	c.mu.Unlock()
 	if err := c.r.runConnect(rt, s, p.Data); err != nil {
 		c.mu.Lock()

@@ -69,10 +69,7 @@ func (c *client) OnUpgrade() {
 		return
 	}
 	c.mu.Lock()
-	sockets := make([]*nsrt.Socket, 0, len(c.sockets))
-	for _, e := range c.sockets {
-		sockets = append(sockets, e.socket)
-	}
+	sockets := c.sockets.all()
 	c.mu.Unlock()
 	for _, s := range sockets {
 		o.Upgraded(s)

@@ -66,6 +66,8 @@ type Router struct {
 	mu         sync.Mutex
 	serving    bool
 	namespaces map[string]*route
+
+	decoders sync.Pool // *protocol.Decoder: a client holds one only while a binary packet waits for attachments
 }
 
 // route is one registered namespace.
@@ -89,7 +91,9 @@ func New(o Options) *Router {
 	if o.Logf == nil {
 		o.Logf = func(string, ...any) {}
 	}
-	return &Router{opts: o, namespaces: make(map[string]*route)}
+	r := &Router{opts: o, namespaces: make(map[string]*route)}
+	r.decoders.New = func() any { return protocol.NewDecoder(o.Limits) }
+	return r
 }
 
 // Handle registers the namespace served by rt with its dispatch table and
