@@ -28,7 +28,11 @@ type Memory struct {
 
 	mu    sync.RWMutex
 	rooms map[string]map[string]Socket // room → members
-	joins map[string][]string          // socket id → rooms joined
+	// The rooms each socket joined, in order: the first in first, the
+	// others in more. Most sockets join one or two rooms, and a string per
+	// socket is smaller than a slice header and its array.
+	first map[string]string   // socket id → the first room it is in
+	more  map[string][]string // socket id → the rooms after the first
 }
 
 var _ Adapter = (*Memory)(nil)
@@ -42,7 +46,8 @@ func NewMemory(local Local) *Memory {
 		watch: w,
 		life:  l,
 		rooms: make(map[string]map[string]Socket),
-		joins: make(map[string][]string),
+		first: make(map[string]string),
+		more:  make(map[string][]string),
 	}
 }
 
@@ -58,7 +63,7 @@ func (m *Memory) Join(id string, rooms ...string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, room := range rooms {
-		if room == id || slices.Contains(m.joins[id], room) {
+		if room == id || m.joinedLocked(id, room) {
 			continue
 		}
 		members := m.rooms[room]
@@ -70,7 +75,11 @@ func (m *Memory) Join(id string, rooms ...string) {
 			}
 		}
 		members[id] = s
-		m.joins[id] = append(m.joins[id], room)
+		if _, ok := m.first[id]; ok {
+			m.more[id] = append(m.more[id], room)
+		} else {
+			m.first[id] = room
+		}
 		if m.watch != nil {
 			m.watch.RoomJoined(room, id)
 		}
@@ -81,27 +90,47 @@ func (m *Memory) Join(id string, rooms ...string) {
 func (m *Memory) Leave(id, room string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	joined := m.joins[id]
-	i := slices.Index(joined, room)
-	if i < 0 {
+	if !m.joinedLocked(id, room) {
 		return
 	}
 	m.removeLocked(id, room)
-	if joined = slices.Delete(joined, i, i+1); len(joined) == 0 {
-		delete(m.joins, id)
-	} else {
-		m.joins[id] = joined
+	more := m.more[id]
+	if m.first[id] == room {
+		if len(more) == 0 {
+			delete(m.first, id)
+			return
+		}
+		m.first[id] = more[0]
+		room = more[0]
 	}
+	i := slices.Index(more, room)
+	if more = slices.Delete(more, i, i+1); len(more) == 0 {
+		delete(m.more, id)
+	} else {
+		m.more[id] = more
+	}
+}
+
+// joinedLocked reports whether socket id joined room.
+func (m *Memory) joinedLocked(id, room string) bool {
+	first, ok := m.first[id]
+	return ok && (first == room || slices.Contains(m.more[id], room))
 }
 
 // LeaveAll removes the local socket id from every room.
 func (m *Memory) LeaveAll(id string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for _, room := range m.joins[id] {
+	first, ok := m.first[id]
+	if !ok {
+		return
+	}
+	m.removeLocked(id, first)
+	for _, room := range m.more[id] {
 		m.removeLocked(id, room)
 	}
-	delete(m.joins, id)
+	delete(m.first, id)
+	delete(m.more, id)
 }
 
 func (m *Memory) removeLocked(id, room string) {
@@ -122,7 +151,12 @@ func (m *Memory) removeLocked(id, room string) {
 func (m *Memory) Rooms(id string) []string {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return append([]string{id}, m.joins[id]...)
+	first, ok := m.first[id]
+	if !ok {
+		return []string{id}
+	}
+	more := m.more[id]
+	return append(append(make([]string, 0, 2+len(more)), id, first), more...)
 }
 
 // Size returns how many rooms hold a local socket (own rooms not counted)
@@ -130,7 +164,7 @@ func (m *Memory) Rooms(id string) []string {
 func (m *Memory) Size() (rooms, sockets int) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return len(m.rooms), len(m.joins)
+	return len(m.rooms), len(m.first)
 }
 
 // targetPool recycles the slices a broadcast collects its targets in, so

@@ -121,6 +121,44 @@ func TestMemoryRooms(t *testing.T) {
 	m.LeaveAll("never")
 }
 
+// TestMemoryRoomsOrder checks that a socket's rooms keep the order they
+// were joined in whichever room it leaves, the first one included.
+func TestMemoryRoomsOrder(t *testing.T) {
+	tests := []struct {
+		name  string
+		leave []string
+		want  []string
+	}{
+		{"none", nil, []string{"a", "r1", "r2", "r3"}},
+		{"first", []string{"r1"}, []string{"a", "r2", "r3"}},
+		{"middle", []string{"r2"}, []string{"a", "r1", "r3"}},
+		{"last", []string{"r3"}, []string{"a", "r1", "r2"}},
+		{"first twice", []string{"r1", "r2"}, []string{"a", "r3"}},
+		{"all", []string{"r2", "r1", "r3"}, []string{"a"}},
+		{"unknown", []string{"r9", "a"}, []string{"a", "r1", "r2", "r3"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, _ := newFake("a")
+			m.Join("a", "r1", "r2", "r3")
+			for _, r := range tt.leave {
+				m.Leave("a", r)
+			}
+			if got := m.Rooms("a"); !slices.Equal(got, tt.want) {
+				t.Errorf("Rooms(a) = %q, want %q", got, tt.want)
+			}
+			m.Join("a", "r4")
+			if got := m.Rooms("a"); got[len(got)-1] != "r4" {
+				t.Errorf("Rooms(a) after joining r4 = %q, want it last", got)
+			}
+			m.LeaveAll("a")
+			if r, s := m.Size(); r != 0 || s != 0 {
+				t.Errorf("Size after LeaveAll = (%d, %d), want (0, 0)", r, s)
+			}
+		})
+	}
+}
+
 func TestMemorySelect(t *testing.T) {
 	m, _ := newFake("a", "b", "c", "d")
 	m.Join("a", "red")

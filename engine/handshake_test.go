@@ -19,10 +19,16 @@ func TestHandshakeKeepsRequest(t *testing.T) {
 	secure := httptest.NewRequest(http.MethodGet, "https://example.com/socket.io/?EIO=4", nil)
 	secure.TLS = &tls.ConnectionState{ServerName: "example.com"}
 	bare := &http.Request{Method: http.MethodGet}
+	// Parts kept short when usual (GET, HTTP/1.1, the URI as the URL's
+	// text) must come back as they were when they are not.
+	unusual := httptest.NewRequest(http.MethodPost, "/socket.io/?EIO=4&a=%41", nil)
+	unusual.Proto = "HTTP/1.0"
+	noURI := httptest.NewRequest(http.MethodGet, "/socket.io/?EIO=4", nil)
+	noURI.RequestURI = ""
 	tests := []struct {
 		name string
 		r    *http.Request
-	}{{"plain", plain}, {"tls", secure}, {"no URL, no header", bare}}
+	}{{"plain", plain}, {"tls", secure}, {"no URL, no header", bare}, {"unusual", unusual}, {"no request URI", noURI}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHandshake(tt.r)

@@ -1,6 +1,7 @@
 package nsrt
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"maps"
 	"net/http"
@@ -19,10 +20,11 @@ import (
 // handshake request gives (the usual case), the string holds the auth
 // alone and the rest is rebuilt from the connection, which keeps its
 // request in compact form already. Handshake and Info unpack it into
-// fresh maps.
+// fresh maps. Otherwise the string starts with the ends of its first four
+// parts (four little-endian uint32), so that the usual socket carries no
+// room for them.
 type handshake struct {
 	data     string
-	ends     [4]uint32
 	time     time.Time
 	secure   bool
 	auth     bool // Auth was non-nil
@@ -47,16 +49,21 @@ func packHandshake(h adapter.Handshake, c Conn) handshake {
 		}
 		return p
 	}
-	b := packed.AppendValues(nil, h.Header)
-	p.ends[0] = uint32(len(b))
+	b := make([]byte, hsEnds, 256)
+	b = packed.AppendValues(b, h.Header)
+	binary.LittleEndian.PutUint32(b[0:], uint32(len(b)-hsEnds))
 	b = packed.AppendValues(b, h.Query)
 	for i, part := range [...]string{string(h.Auth), h.Address, h.URL} {
-		p.ends[i+1] = uint32(len(b))
+		binary.LittleEndian.PutUint32(b[4*(i+1):], uint32(len(b)-hsEnds))
 		b = append(b, part...)
 	}
 	p.data = string(b)
 	return p
 }
+
+// hsEnds is the length of the ends before the parts of a handshake not
+// from the connection.
+const hsEnds = 16
 
 // fromRequest reports whether h holds exactly what r gives a handshake.
 func fromRequest(h adapter.Handshake, r *http.Request) bool {
@@ -68,7 +75,14 @@ func fromRequest(h adapter.Handshake, r *http.Request) bool {
 		maps.EqualFunc(h.Query, r.URL.Query(), slices.Equal[[]string])
 }
 
-func (p *handshake) part(i int) string { return packed.Part(p.data, p.ends[:], i) }
+func (p *handshake) part(i int) string {
+	var ends [4]uint32
+	for j := range ends {
+		e := p.data[4*j : 4*j+4]
+		ends[j] = uint32(e[0]) | uint32(e[1])<<8 | uint32(e[2])<<16 | uint32(e[3])<<24
+	}
+	return packed.Part(p.data[hsEnds:], ends[:], i)
+}
 
 // unpack returns the handshake with maps and auth of its own; c is the
 // socket's connection.
