@@ -11,10 +11,10 @@ import (
 // instead of a timer per session: a session costs a slot in a slice, not
 // a runtime timer and its closure. Time is cut in ticks of res; a session
 // due at time t is in the slot of the first tick at or after t and its
-// heartbeat runs when that tick has passed, at most res late. The wheel
-// ticks with one runtime timer, armed only while some session is
-// scheduled, so an idle server (or one never shut down) holds no
-// goroutine.
+// heartbeat runs when that tick has passed, at most res late. One runtime
+// timer is armed for the next tick that has a session due, so the wheel
+// wakes only when there is work, and an idle server (or one never shut
+// down) holds no goroutine.
 type wheel struct {
 	res   time.Duration
 	epoch time.Time // tick 0; times are durations since it (monotonic)
@@ -24,7 +24,8 @@ type wheel struct {
 	tick    int64        // the last tick processed
 	n       int          // sessions scheduled
 	timer   *time.Timer
-	armed   bool
+	armed   bool  // timer will run advance
+	armedAt int64 // the tick it was armed for
 	stopped bool
 	due     []*Session // the sessions of the tick being processed (kept for reuse)
 }
@@ -59,16 +60,32 @@ func (w *wheel) schedule(s *Session, at time.Duration) {
 	*slot = append(*slot, s)
 	s.hbTick, s.hbPos = uint32(t), int32(len(*slot))
 	w.n++
-	if !w.armed {
-		w.armed = true
-		d := time.Duration(w.tick+1)*w.res - w.now()
-		if w.timer == nil {
-			w.timer = time.AfterFunc(d, w.advance)
-		} else {
-			w.timer.Reset(d)
-		}
+	// Armed for a later tick, the timer is moved to this one, unless it
+	// has fired already: advance is then about to run and takes t too.
+	if !w.armed || t < w.armedAt && w.timer.Stop() {
+		w.armLocked(t)
 	}
 	w.mu.Unlock()
+}
+
+// armLocked arms the timer to run advance at tick t.
+func (w *wheel) armLocked(t int64) {
+	w.armed, w.armedAt = true, t
+	d := time.Duration(t)*w.res - w.now()
+	if w.timer == nil {
+		w.timer = time.AfterFunc(d, w.advance)
+	} else {
+		w.timer.Reset(d)
+	}
+}
+
+// nextLocked returns the next tick whose slot holds a session.
+func (w *wheel) nextLocked() int64 {
+	for t := w.tick + 1; ; t++ {
+		if len(w.slots[t%int64(len(w.slots))]) > 0 {
+			return t
+		}
+	}
 }
 
 // unschedule removes s from the wheel, if it is there.
@@ -96,8 +113,8 @@ func (w *wheel) removeLocked(s *Session) {
 
 // advance runs on the wheel's timer: it takes out the sessions due by now
 // (every tick passed since the last run, however late the timer ran),
-// arms the timer for the next tick while any session is left, and runs
-// the heartbeats of those taken out.
+// arms the timer for the next tick with a session while any is left, and
+// runs the heartbeats of those taken out.
 func (w *wheel) advance() {
 	w.mu.Lock()
 	now := int64(w.now() / w.res)
@@ -114,9 +131,9 @@ func (w *wheel) advance() {
 		}
 	}
 	w.tick = max(w.tick, now)
-	w.armed = w.n > 0 && !w.stopped
-	if w.armed {
-		w.timer.Reset(time.Duration(w.tick+1)*w.res - w.now())
+	w.armed = false
+	if w.n > 0 && !w.stopped {
+		w.armLocked(w.nextLocked())
 	}
 	w.due = nil // a heartbeat may schedule, not advance: no one else uses it now
 	w.mu.Unlock()

@@ -85,3 +85,34 @@ func TestWheel(t *testing.T) {
 	}
 	w.stop()
 }
+
+// TestWheelEarlierSession checks that a session due before the one the
+// timer waits for moves the timer earlier.
+func TestWheelEarlierSession(t *testing.T) {
+	w := newWheel(20*time.Millisecond, time.Second)
+	defer w.stop()
+	far, near := &Session{state: stateClosed}, &Session{state: stateClosed}
+	start := w.now()
+	w.schedule(far, start+800*time.Millisecond)
+	w.schedule(near, start+20*time.Millisecond)
+	checkWheel(t, w)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		w.mu.Lock()
+		nearDone, farDone := near.hbPos == 0, far.hbPos == 0
+		w.mu.Unlock()
+		if farDone {
+			t.Fatalf("the far session ran at %v", w.now()-start)
+		}
+		if nearDone {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the near session never ran")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if d := w.now() - start; d < 20*time.Millisecond || d > 700*time.Millisecond {
+		t.Errorf("the near session ran at %v, want about 20ms", d)
+	}
+}

@@ -46,9 +46,11 @@ type Options struct {
 	// per idle connection; larger messages take several reads).
 	ReadBufferSize int
 	// ReaderGoroutines is how many websockets get a reader goroutine of
-	// their own, the lowest-latency way to read (default 1024). Beyond it,
+	// their own, the lowest-latency way to read (default 256: the first
+	// connections, busy ones in a benchmark's echo, keep it). Beyond it,
 	// on Linux, websockets are read through one epoll poller, so that an
-	// idle one costs no goroutine (about 8 instead of 13 KiB each). A
+	// idle one costs no goroutine, its stack and its read buffer (about
+	// 5 KiB). A
 	// negative value reads every websocket through the poller; a very
 	// large one gives every websocket a goroutine.
 	ReaderGoroutines int
@@ -92,7 +94,7 @@ func (o Options) withDefaults() Options {
 	}
 	switch {
 	case o.ReaderGoroutines == 0:
-		o.ReaderGoroutines = 1024
+		o.ReaderGoroutines = 256
 	case o.ReaderGoroutines < 0:
 		o.ReaderGoroutines = 0
 	}

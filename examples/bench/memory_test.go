@@ -73,7 +73,7 @@ func idleClients(spec string) int {
 // and goroutine stacks per connection, with the heap broken down by the
 // function that allocated it. MEMTEST_CONNS sets the number of
 // connections (default 4,000; at most ~19,000 by the open-files limit).
-// The first Options.ReaderGoroutines (1,024) websockets have a reader
+// The first Options.ReaderGoroutines (256) websockets have a reader
 // goroutine and its buffer, the others are read through the poller, so
 // the figure per connection falls as the count grows. It fails when a
 // connection costs more than memCeiling bytes.
