@@ -21,6 +21,12 @@ func TestValuesRoundTrip(t *testing.T) {
 			"X-Blank":           {""},
 		}},
 		{"odd bytes", map[string][]string{"": {"\x00\xff", string(make([]byte, 300))}, "k\x80": {"v"}}},
+		{"common and not", map[string][]string{
+			"Upgrade":    {"websocket"},
+			"Connection": {"Upgrade", "upgrade"},
+			"EIO":        {"4", "websocket"},
+			"X-Own":      {"Upgrade", "Upgrade "},
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -45,6 +51,24 @@ func TestValuesMalformed(t *testing.T) {
 	}
 	if m := Values("\x02\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"); len(m) != 0 {
 		t.Errorf("overlong length: got %q", m)
+	}
+	if m := Values("\x02\xff\x01\x00"); len(m) != 0 { // key: common string 127, past the list
+		t.Errorf("unknown common string: got %q", m)
+	}
+	if m := Values("\x02\x01\x01\x3f"); len(m) != 1 || len(m["Upgrade"]) != 1 || m["Upgrade"][0] != "13" {
+		t.Errorf("common strings: got %q", m)
+	}
+}
+
+// TestCommonShorter checks that a websocket handshake's usual headers
+// pack into fewer bytes than their text.
+func TestCommonShorter(t *testing.T) {
+	h := map[string][]string{
+		"Upgrade": {"websocket"}, "Connection": {"Upgrade"}, "Sec-Websocket-Version": {"13"},
+		"Sec-Websocket-Key": {"dGhlIHNhbXBsZSBub25jZQ=="}, "User-Agent": {"Go-http-client/1.1"},
+	}
+	if n := len(AppendValues(nil, h)); n > 40 {
+		t.Errorf("packed in %d bytes, want at most 40", n)
 	}
 }
 
