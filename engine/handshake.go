@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"crypto/tls"
 	"net/http"
 	"net/url"
 
@@ -17,7 +16,6 @@ import (
 type handshake struct {
 	data string
 	ends [6]uint32
-	tls  *tls.ConnectionState
 }
 
 // Parts of handshake.data, in order.
@@ -32,7 +30,7 @@ const (
 )
 
 func newHandshake(r *http.Request) handshake {
-	h := handshake{tls: r.TLS}
+	var h handshake
 	u := ""
 	if r.URL != nil {
 		u = r.URL.String()
@@ -82,7 +80,6 @@ func (h *handshake) request() *http.Request {
 		Host:       h.part(hsHost),
 		RemoteAddr: h.part(hsAddr),
 		RequestURI: h.partOr(hsRequestURI, h.part(hsURL)),
-		TLS:        h.tls,
 	}
 	if u, err := url.Parse(h.part(hsURL)); err == nil {
 		r.URL = u

@@ -31,8 +31,8 @@ func TestHandshakeKeepsRequest(t *testing.T) {
 	}{{"plain", plain}, {"tls", secure}, {"no URL, no header", bare}, {"unusual", unusual}, {"no request URI", noURI}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := newHandshake(tt.r)
-			got := h.request()
+			s := newSession(nil, "sid", tt.r, transportWebsocket)
+			got := s.Request()
 			want := tt.r
 			if got.Method != want.Method || got.Proto != want.Proto || got.Host != want.Host ||
 				got.RemoteAddr != want.RemoteAddr || got.RequestURI != want.RequestURI || got.TLS != want.TLS {
@@ -57,7 +57,7 @@ func TestHandshakeKeepsRequest(t *testing.T) {
 				return
 			}
 			got.Header.Set("Cookie", "changed") // a copy: the session's stays
-			if again := h.request(); again.Header.Get("Cookie") != want.Header.Get("Cookie") {
+			if again := s.Request(); again.Header.Get("Cookie") != want.Header.Get("Cookie") {
 				t.Errorf("a change to one request's header reached the next: %q", again.Header.Get("Cookie"))
 			}
 		})

@@ -67,18 +67,19 @@ func (s *Session) waitRoomLocked(full func() bool) bool {
 			s.dispatching = true
 			s.srv.workers.run(s, jobDispatch)
 		}
-		if s.room == nil {
-			s.room = sync.NewCond(&s.mu)
+		x := s.extraLocked()
+		if x.room == nil {
+			x.room = sync.NewCond(&s.mu)
 		}
-		s.room.Wait()
+		x.room.Wait()
 	}
 	return s.state == stateOpen
 }
 
 // madeRoomLocked wakes a reader waiting for room, if any.
 func (s *Session) madeRoomLocked() {
-	if s.room != nil {
-		s.room.Broadcast()
+	if s.x != nil && s.x.room != nil {
+		s.x.room.Broadcast()
 	}
 }
 
@@ -90,8 +91,7 @@ func (s *Session) dispatch() {
 			putInbox(s.inbox)
 			s.inbox = nil
 			s.dispatching = false
-			reason := s.drainReason
-			s.drainReason = ""
+			reason := s.takeDrainReasonLocked()
 			s.mu.Unlock()
 			if reason != "" {
 				s.close(reason, false)
@@ -123,7 +123,7 @@ func (s *Session) dispatch() {
 func (s *Session) closeAfterInbox(reason string) {
 	s.mu.Lock()
 	if (s.dispatching || s.pollReading && len(s.inbox) > 0) && s.state == stateOpen {
-		s.drainReason = reason
+		s.extraLocked().drainReason = reason
 		s.mu.Unlock()
 		return
 	}

@@ -18,8 +18,10 @@ import (
 type poller struct {
 	mu      sync.Mutex
 	epfd    int
-	evfd    int // wakes the loop when the last connection leaves
-	conns   map[int32]*Session
+	evfd    int        // wakes the loop when the last connection leaves
+	conns   []*Session // by file descriptor: they are small and dense
+	n       int        // registered connections
+	inited  bool
 	running bool
 	failed  bool // epoll unavailable: sessions use reader goroutines
 }
@@ -43,13 +45,17 @@ func (p *poller) register(s *Session, conn net.Conn) bool {
 		return true // nothing left to read
 	}
 	ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP | epollOneShot, Fd: int32(fd)}
-	p.conns[int32(fd)] = s
+	if fd >= len(p.conns) {
+		p.conns = append(p.conns, make([]*Session, fd+1-len(p.conns))...)
+	}
+	p.conns[fd] = s
 	s.fd = fd
 	if syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_ADD, fd, &ev) != nil {
-		delete(p.conns, int32(fd))
+		p.conns[fd] = nil
 		s.fd = -1
 		return false
 	}
+	p.n++
 	if !p.running {
 		p.running = true
 		go p.loop()
@@ -61,7 +67,7 @@ const epollOneShot = 1 << 30 // EPOLLONESHOT
 
 // init creates the epoll instance on first use.
 func (p *poller) init() bool {
-	if p.conns != nil || p.failed {
+	if p.inited || p.failed {
 		return !p.failed
 	}
 	epfd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
@@ -78,7 +84,7 @@ func (p *poller) init() bool {
 	p.epfd, p.evfd = epfd, int(r1)
 	ev := syscall.EpollEvent{Events: syscall.EPOLLIN, Fd: int32(p.evfd)}
 	syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_ADD, p.evfd, &ev)
-	p.conns = make(map[int32]*Session)
+	p.inited = true
 	return true
 }
 
@@ -87,7 +93,7 @@ func (p *poller) init() bool {
 func (p *poller) rearm(s *Session, fd int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.conns[int32(fd)] != s {
+	if p.get(fd) != s {
 		return
 	}
 	ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP | epollOneShot, Fd: int32(fd)}
@@ -99,12 +105,13 @@ func (p *poller) rearm(s *Session, fd int) {
 func (p *poller) remove(fd int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if _, ok := p.conns[int32(fd)]; !ok {
+	if p.get(fd) == nil {
 		return
 	}
-	delete(p.conns, int32(fd))
+	p.conns[fd] = nil
+	p.n--
 	syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_DEL, fd, nil)
-	if len(p.conns) == 0 && p.running {
+	if p.n == 0 && p.running {
 		syscall.Write(p.evfd, []byte{1, 0, 0, 0, 0, 0, 0, 0})
 	}
 }
@@ -126,11 +133,11 @@ func (p *poller) loop() {
 				syscall.Read(p.evfd, b[:])
 				continue
 			}
-			if s := p.conns[ev.Fd]; s != nil {
+			if s := p.get(int(ev.Fd)); s != nil {
 				ready = append(ready, s)
 			}
 		}
-		if len(p.conns) == 0 {
+		if p.n == 0 {
 			p.running = false
 			p.mu.Unlock()
 			return
@@ -146,11 +153,19 @@ func (p *poller) loop() {
 func (p *poller) close() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.conns != nil && len(p.conns) == 0 && !p.running {
+	if p.inited && p.n == 0 && !p.running {
 		syscall.Close(p.epfd)
 		syscall.Close(p.evfd)
-		p.conns = nil
+		p.conns, p.inited = nil, false
 	}
+}
+
+// get returns the session registered for fd, or nil.
+func (p *poller) get(fd int) *Session {
+	if fd < 0 || fd >= len(p.conns) {
+		return nil
+	}
+	return p.conns[fd]
 }
 
 // socketFD returns the file descriptor of a TCP or Unix socket, or -1.

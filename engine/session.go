@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"crypto/tls"
 	"fmt"
 	"net"
 	"net/http"
@@ -47,23 +48,25 @@ type Session struct {
 	inflight     int           // bytes the writer goroutine is writing now
 	pongDue      time.Duration // the next ping's scheduled time + PingTimeout (on the wheel's clock): silent till then, the session is dead
 	inbox        []inboxItem   // websocket packets waiting for the dispatcher
-	drainReason  string        // the reader ended: close for this once the inbox is handled
 	inboundBytes int           // bytes of the inbox and of the packet being handled
 	readerHeld   int           // bytes the reader may hold when it reads next (waitInbound)
-	room         *sync.Cond    // signalled when the dispatcher made room (made when first needed)
 	x            *sessionExtra // made when first needed
 	hbTick       uint32        // the wheel's tick the heartbeat is due at (its low 32 bits)
 	hbPos        int32         // 1 + the session's index in that tick's slot; 0 when not scheduled
 }
 
-// sessionExtra holds what a session needs only on polling, while it is
-// being upgraded or once it closes. It is made when first needed, so that
-// an open websocket session is a size class smaller.
+// sessionExtra holds what a session needs only on polling, over TLS,
+// while it is being upgraded, while its reader waits for room or once it
+// closes. It is made when first needed, so that an open websocket session
+// is two size classes smaller.
 type sessionExtra struct {
-	wake   chan struct{} // signals a held polling GET (polling sessions)
-	probe  *upgradeProbe // a websocket being probed for an upgrade
-	done   chan struct{} // made when Done is first called
-	reason string        // why the session ended
+	wake        chan struct{}        // signals a held polling GET (polling sessions)
+	tls         *tls.ConnectionState // the handshake request's
+	probe       *upgradeProbe        // a websocket being probed for an upgrade
+	room        *sync.Cond           // signalled when the dispatcher made room
+	done        chan struct{}        // made when Done is first called
+	reason      string               // why the session ended
+	drainReason string               // the reader ended: close for this once the inbox is handled
 }
 
 // extraLocked returns the session's sessionExtra, made if need be.
@@ -82,6 +85,17 @@ func (s *Session) probeLocked() *upgradeProbe {
 	return s.x.probe
 }
 
+// takeDrainReasonLocked returns the reason to close for once the inbox is
+// handled, if the reader ended, and clears it.
+func (s *Session) takeDrainReasonLocked() string {
+	if s.x == nil || s.x.drainReason == "" {
+		return ""
+	}
+	r := s.x.drainReason
+	s.x.drainReason = ""
+	return r
+}
+
 // reasonLocked returns why the session ended ("" while it is open).
 func (s *Session) reasonLocked() string {
 	if s.x == nil {
@@ -92,8 +106,11 @@ func (s *Session) reasonLocked() string {
 
 func newSession(srv *Server, id string, r *http.Request, transport string) *Session {
 	var x *sessionExtra
-	if transport == transportPolling { // only polling GETs wait for wake
-		x = &sessionExtra{wake: make(chan struct{}, 1)}
+	if transport == transportPolling || r.TLS != nil {
+		x = &sessionExtra{tls: r.TLS}
+		if transport == transportPolling { // only polling GETs wait for wake
+			x.wake = make(chan struct{}, 1)
+		}
 	}
 	return &Session{
 		fd:        -1,
@@ -123,7 +140,15 @@ func (s *Session) ID() string { return s.id }
 // protocol, headers, host, remote address, request URI and TLS state. The
 // session keeps them in compact form and rebuilds a new request on each
 // call, which the caller may keep or change.
-func (s *Session) Request() *http.Request { return s.hs.request() }
+func (s *Session) Request() *http.Request {
+	r := s.hs.request()
+	s.mu.Lock()
+	if s.x != nil {
+		r.TLS = s.x.tls
+	}
+	s.mu.Unlock()
+	return r
+}
 
 // Transport returns the current transport: "polling" or "websocket".
 func (s *Session) Transport() string {

@@ -63,7 +63,7 @@ func (s *Session) pollRead() {
 	if run {
 		s.dispatching = true
 	} else if !s.dispatching {
-		reason, s.drainReason = s.drainReason, ""
+		reason = s.takeDrainReasonLocked()
 	}
 	s.mu.Unlock()
 	switch {
