@@ -22,7 +22,7 @@ func (rt *Runtime) Restore(c Conn, hs adapter.Handshake, pid, offset string) *So
 		rt.mu.Lock()
 		if rt.sockets[sess.SID] == nil {
 			s = &Socket{id: sess.SID, pid: sess.PID, recovered: true, rt: rt, conn: c, hs: packHandshake(hs, c),
-				session: sess.Data, held: missed}
+				session: sess.Data, held: &missed}
 			rt.sockets[s.id] = s
 		}
 		rt.mu.Unlock()

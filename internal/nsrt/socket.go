@@ -34,8 +34,8 @@ type Socket struct {
 	recovered bool
 
 	mu      sync.Mutex
-	done    chan struct{}      // closed at disconnect; made when Context().Done() is first asked for
-	held    []*adapter.Encoded // packets emitted while connecting
+	done    chan struct{}       // closed at disconnect; made when Context().Done() is first asked for
+	held    *[]*adapter.Encoded // packets emitted while connecting (a pointer: most sockets have none)
 	acks    map[int64]func([]json.RawMessage)
 	session map[string]any           // the user's Set/Get values, which FetchSockets reports
 	private atomic.Pointer[sync.Map] // the library's own per-socket values (middleware state), made when first needed
@@ -69,10 +69,12 @@ func newSocketID() string {
 // sends what was emitted to it meanwhile.
 func (s *Socket) Accept() {
 	s.mu.Lock()
-	for _, e := range s.held {
-		s.write(e, false)
+	if s.held != nil {
+		for _, e := range *s.held {
+			s.write(e, false)
+		}
+		s.held = nil
 	}
-	s.held = nil
 	s.state.CompareAndSwap(stateConnecting, stateConnected)
 	s.mu.Unlock()
 }
@@ -209,7 +211,10 @@ func (s *Socket) deliver(e *adapter.Encoded, volatile bool) error {
 		s.mu.Lock()
 		if s.state.Load() == stateConnecting {
 			if !volatile {
-				s.held = append(s.held, e)
+				if s.held == nil {
+					s.held = new([]*adapter.Encoded)
+				}
+				*s.held = append(*s.held, e)
 			}
 			s.mu.Unlock()
 			return nil
