@@ -286,6 +286,8 @@ func (s *Session) close(reason string, notify bool) {
 		// is dropped soon, so that Shutdown need not wait for it. The
 		// heartbeat of a closing session finalizes it.
 		s.srv.hb.schedule(s, s.srv.hb.now()+min(s.srv.opts.PingTimeout, closeDrainTimeout))
+	} else {
+		s.srv.hb.unschedule(s) // finalized below, once the receiver knows
 	}
 	s.mu.Unlock()
 	if s.recv != nil {
