@@ -129,8 +129,16 @@ func (s *Session) start(recv Receiver) {
 	s.mu.Lock()
 	now := s.srv.hb.now()
 	s.pongDue = now + s.srv.opts.PingInterval + s.srv.opts.PingTimeout
-	s.srv.hb.schedule(s, now+s.srv.opts.PingInterval)
+	s.schedulePingLocked(now)
 	s.mu.Unlock()
+}
+
+// schedulePingLocked schedules the next ping PingInterval after now, at
+// the wheel's tick at or just before that time: a ping a tick early is
+// harmless, while one a tick late would shorten the client's time to
+// answer before pongDue.
+func (s *Session) schedulePingLocked(now time.Duration) {
+	s.srv.hb.schedule(s, now+s.srv.opts.PingInterval-s.srv.hb.res+1)
 }
 
 // ID returns the session id (the Engine.IO sid).
@@ -416,7 +424,7 @@ func (s *Session) pong() {
 		s.awaitingPong = false
 		now := s.srv.hb.now()
 		s.pongDue = now + s.srv.opts.PingInterval + s.srv.opts.PingTimeout
-		s.srv.hb.schedule(s, now+s.srv.opts.PingInterval)
+		s.schedulePingLocked(now)
 	}
 	s.mu.Unlock()
 }
