@@ -217,3 +217,32 @@ func readFD(fd uintptr, buf []byte) (n int, wouldBlock bool, err error) {
 	}
 	return n, false, nil
 }
+
+// writeNow writes what the socket takes of buf now, in one system call
+// that never waits: n < len(buf) when its send buffer is full. A
+// connection that is not a socket of its own (TLS) takes nothing here.
+func writeNow(conn net.Conn, buf []byte) (n int, err error) {
+	raw := rawConn(conn)
+	if raw == nil {
+		return 0, nil
+	}
+	rerr := raw.Write(func(fd uintptr) bool {
+		for {
+			m, werr := syscall.Write(int(fd), buf)
+			switch {
+			case werr == syscall.EINTR:
+				continue
+			case werr == syscall.EAGAIN:
+			case werr != nil:
+				err = werr
+			default:
+				n = m
+			}
+			return true
+		}
+	})
+	if err == nil {
+		err = rerr
+	}
+	return n, err
+}

@@ -46,6 +46,7 @@ type Session struct {
 	rd           *frameReader  // its frame parser
 	fd           int           // its socket, while the poller reads it; -1 otherwise
 	inflight     int           // bytes the writer goroutine is writing now
+	unsent       *[]byte       // frames a write without waiting left for the writer
 	probe        *upgradeProbe // a websocket being probed for an upgrade
 	pongDue      time.Time     // the next ping's scheduled time + PingTimeout: silent till then, the session is dead
 	wake         chan struct{}
@@ -153,6 +154,14 @@ func (s *Session) enqueue(packets []Packet, volatile bool) error {
 	}
 	s.queue = append(s.queue, packets...)
 	s.queued += n
+	if s.dispatching && !s.writing && len(s.queue) == len(packets) &&
+		s.transport == transportWebsocket && s.conn != nil {
+		// Most likely a handler's reply, on the dispatcher: it writes
+		// the frames itself, without blocking, instead of waking a writer.
+		s.writing = true
+		s.writeNowLocked()
+		return nil
+	}
 	s.kickLocked()
 	s.mu.Unlock()
 	return nil

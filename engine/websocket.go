@@ -163,55 +163,159 @@ func (s *Session) onFrame(op byte, payload []byte) error {
 	return nil
 }
 
-// writeControl writes a control frame to the websocket at once. One Write
-// call is atomic with respect to the writer's, so frames never interleave.
+// writeControl writes a control frame to the websocket. It takes the
+// writer's turn, so that frames never interleave: while another goroutine
+// writes, a pong is queued behind what it writes (counted against
+// MaxQueuedBytes) and a close frame waits for its turn.
 func (s *Session) writeControl(op byte, payload []byte) {
+	frame := append(appendFrameHeader(make([]byte, 0, 4+len(payload)), int(op), len(payload)), payload...)
 	s.mu.Lock()
-	conn := s.conn
-	s.mu.Unlock()
-	if conn != nil {
-		conn.Write(append(appendFrameHeader(make([]byte, 0, 4+len(payload)), int(op), len(payload)), payload...))
-	}
-}
-
-func closePayload(code int) []byte { return binary.BigEndian.AppendUint16(nil, uint16(code)) }
-
-// flushWebsocket is the connection's single writer while anything is
-// queued: it drains the queue, writing every queued packet as its own
-// frame but all of them in one write, and exits when the queue is empty.
-func (s *Session) flushWebsocket() {
-	bp := framePool.Get().(*[]byte)
-	defer framePool.Put(bp)
-	for {
-		s.mu.Lock()
-		if len(s.queue) == 0 || s.state == stateClosed {
-			s.writing = false
-			if cap(s.queue) == 0 { // keep one array, not two, while idle
-				s.queue = s.spare[:0]
+	for s.writing && s.state != stateClosed {
+		if op == opPong {
+			if backlog := s.queued + s.inflight; backlog+len(frame) > s.srv.opts.MaxQueuedBytes {
+				s.mu.Unlock()
+				go s.close(ReasonSlowConsumer, false)
+				return
 			}
-			s.spare = nil
+			s.queue = append(s.queue, Packet{Type: wsFrame, Data: frame})
+			s.queued += len(frame)
 			s.mu.Unlock()
 			return
 		}
-		batch := s.takeQueueLocked()
-		conn := s.conn
+		if s.room == nil {
+			s.room = sync.NewCond(&s.mu)
+		}
+		s.room.Wait() // the writer signals when it gives up its turn
+	}
+	conn := s.conn
+	if conn == nil || s.state == stateClosed {
 		s.mu.Unlock()
+		return
+	}
+	s.writing = true
+	s.mu.Unlock()
+	conn.Write(frame)
+	s.mu.Lock()
+	s.writing = false
+	s.madeRoomLocked()
+	s.kickLocked() // what was queued meanwhile
+	s.mu.Unlock()
+}
 
-		buf := (*bp)[:0]
-		closing := false
-		for _, p := range batch {
-			buf = appendFrame(buf, p)
-			closing = closing || p.Type == Close
-		}
-		if closing {
-			buf = appendCloseFrame(buf, closeNormal)
-		}
-		// The frames hold the data now; what is being written counts
-		// against MaxQueuedBytes until it is out.
-		s.mu.Lock()
-		s.recycleLocked(batch)
-		s.inflight = len(buf)
+// wsFrame is the type of a queued packet whose Data is a whole websocket
+// frame (a pong queued behind the writer); it never appears on the wire
+// as an Engine.IO type.
+const wsFrame PacketType = 0x80
+
+func closePayload(code int) []byte { return binary.BigEndian.AppendUint16(nil, uint16(code)) }
+
+// writeNowLocked writes what is queued to the websocket without waiting,
+// on the goroutine that queued it, sparing the hand-off to a writer. s.mu
+// is held, the caller took the writer's turn (s.writing) and the queue
+// holds message packets only; it returns with s.mu released. What the
+// socket does not take at once (a client slow to read) is kept in
+// s.unsent for a writer job, which gets the turn: the caller never waits.
+func (s *Session) writeNowLocked() {
+	batch := s.takeQueueLocked()
+	conn := s.conn
+	bp := framePool.Get().(*[]byte)
+	buf := (*bp)[:0]
+	for _, p := range batch {
+		buf = appendFrame(buf, p)
+	}
+	s.recycleLocked(batch)
+	s.inflight = len(buf)
+	s.mu.Unlock()
+
+	n, err := writeNow(conn, buf)
+
+	s.mu.Lock()
+	if n < len(buf) || err != nil {
+		// The writer job writes the rest, waiting as it may, and meets
+		// the error again if there was one: it closes the session, off
+		// the handler's goroutine.
+		*bp = buf[:copy(buf, buf[n:])]
+		s.unsent = bp
+		s.inflight = len(*bp)
+		s.srv.workers.run(s, jobFlush)
 		s.mu.Unlock()
+		return
+	}
+	s.inflight = 0
+	if len(s.queue) > 0 {
+		s.srv.workers.run(s, jobFlush) // queued meanwhile: the writer's turn passes on
+	} else {
+		s.endWritingLocked()
+	}
+	s.mu.Unlock()
+	putFrameBuffer(bp, buf)
+}
+
+// endWritingLocked gives up the writer's turn with the queue empty.
+func (s *Session) endWritingLocked() {
+	s.writing = false
+	if cap(s.queue) == 0 { // keep one array, not two, while idle
+		s.queue = s.spare[:0]
+	}
+	s.spare = nil
+	s.madeRoomLocked() // a close frame may wait for the turn
+}
+
+// putFrameBuffer gives back the pooled buffer bp, whose frames were
+// assembled in buf, unless buf grew large.
+func putFrameBuffer(bp *[]byte, buf []byte) {
+	if cap(buf) <= 64<<10 {
+		*bp = buf[:0]
+	} else {
+		*bp = make([]byte, 0, 4096)
+	}
+	framePool.Put(bp)
+}
+
+// flushWebsocket is the connection's single writer while anything is
+// queued: it writes first what a write without waiting left unsent, then
+// drains the queue, writing every queued packet as its own frame but all
+// of them in one write, and exits when the queue is empty.
+func (s *Session) flushWebsocket() {
+	s.mu.Lock()
+	bp, conn := s.unsent, s.conn
+	s.unsent = nil
+	s.mu.Unlock()
+	var buf []byte
+	if bp != nil {
+		buf = *bp
+	} else {
+		bp = framePool.Get().(*[]byte)
+	}
+	for {
+		closing := false
+		if len(buf) == 0 {
+			s.mu.Lock()
+			if len(s.queue) == 0 || s.state == stateClosed {
+				s.endWritingLocked()
+				s.mu.Unlock()
+				putFrameBuffer(bp, buf)
+				return
+			}
+			batch := s.takeQueueLocked()
+			conn = s.conn
+			s.mu.Unlock()
+
+			buf = (*bp)[:0]
+			for _, p := range batch {
+				buf = appendFrame(buf, p)
+				closing = closing || p.Type == Close
+			}
+			if closing {
+				buf = appendCloseFrame(buf, closeNormal)
+			}
+			// The frames hold the data now; what is being written counts
+			// against MaxQueuedBytes until it is out.
+			s.mu.Lock()
+			s.recycleLocked(batch)
+			s.inflight = len(buf)
+			s.mu.Unlock()
+		}
 		// No write deadline: a peer that stops reading fills the queue
 		// (slow consumer) or misses its pong; either closes the socket,
 		// which ends this write.
@@ -219,13 +323,16 @@ func (s *Session) flushWebsocket() {
 		if cap(buf) <= 64<<10 {
 			*bp = buf[:0]
 		}
+		buf = nil
 		s.mu.Lock()
 		s.inflight = 0
 		s.mu.Unlock()
 		if err != nil || closing {
 			s.mu.Lock()
 			s.writing = false
+			s.madeRoomLocked()
 			s.mu.Unlock()
+			framePool.Put(bp)
 			if err != nil {
 				s.close(ReasonTransportError, false)
 			}
@@ -238,6 +345,9 @@ func (s *Session) flushWebsocket() {
 // appendFrame appends p as one unmasked server websocket frame: text
 // frames carry the type digit and data, binary frames the raw bytes.
 func appendFrame(dst []byte, p Packet) []byte {
+	if p.Type == wsFrame {
+		return append(dst, p.Data...)
+	}
 	if p.Binary {
 		dst = appendFrameHeader(dst, opBinary, len(p.Data))
 		return append(dst, p.Data...)
