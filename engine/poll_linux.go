@@ -226,23 +226,47 @@ func writeNow(conn net.Conn, buf []byte) (n int, err error) {
 	if raw == nil {
 		return 0, nil
 	}
-	rerr := raw.Write(func(fd uintptr) bool {
-		for {
-			m, werr := syscall.Write(int(fd), buf)
-			switch {
-			case werr == syscall.EINTR:
-				continue
-			case werr == syscall.EAGAIN:
-			case werr != nil:
-				err = werr
-			default:
-				n = m
-			}
-			return true
-		}
-	})
+	w := nowWriters.Get().(*nowWriter)
+	w.buf = buf
+	rerr := raw.Write(w.fn)
+	n, err = w.n, w.err
+	*w = nowWriter{fn: w.fn}
+	nowWriters.Put(w)
 	if err == nil {
 		err = rerr
 	}
 	return n, err
+}
+
+// nowWriter is writeNow's callback with its arguments and results, pooled
+// so that a write allocates no closure.
+type nowWriter struct {
+	buf []byte
+	n   int
+	err error
+	fn  func(fd uintptr) bool // w.write
+}
+
+var nowWriters = sync.Pool{New: func() any {
+	w := new(nowWriter)
+	w.fn = w.write
+	return w
+}}
+
+// write makes one write system call (again only when interrupted) and
+// tells the runtime not to wait for the socket to become writable.
+func (w *nowWriter) write(fd uintptr) bool {
+	for {
+		m, err := syscall.Write(int(fd), w.buf)
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err == syscall.EAGAIN:
+		case err != nil:
+			w.err = err
+		default:
+			w.n = m
+		}
+		return true
+	}
 }
