@@ -294,7 +294,7 @@ func (s *Session) flushWebsocket() {
 			if len(s.queue) == 0 || s.state == stateClosed {
 				s.endWritingLocked()
 				s.mu.Unlock()
-				putFrameBuffer(bp, buf)
+				framePool.Put(bp) // *bp is the buffer to keep (see below)
 				return
 			}
 			batch := s.takeQueueLocked()
