@@ -26,12 +26,15 @@ type client struct {
 	dec  *protocol.Decoder
 	mp   *mpCodec // the msgpack parser's codec; nil with JSON
 
-	mu       sync.Mutex
-	sockets  socketSet // one per namespace joined
-	joined   bool      // some namespace was joined
-	closed   bool
-	reason   string // why the server closed the connection, if it did
-	deadline *time.Timer
+	mu      sync.Mutex
+	sockets socketSet // one per namespace joined
+	joined  bool      // some namespace was joined
+	closed  bool
+	// binPending: the decoder holds a binary packet waiting for its
+	// attachments (a text message must then go to it, which refuses it).
+	binPending bool
+	reason     string // why the server closed the connection, if it did
+	deadline   *time.Timer
 
 	// Read-ahead state of Intercept, which the session's reader calls.
 	attachmentsAhead int               // binary messages still owed to a read-ahead packet
@@ -114,8 +117,16 @@ func (c *client) OnMessage(data []byte, binary bool) {
 		done = err == nil
 	} else if binary {
 		p, done, err = c.dec.DecodeBinary(data)
+		c.binPending = err == nil && !done
 	} else {
+		if !c.binPending {
+			if p, name, args, ok := fastEvent(data); ok {
+				c.handleSplit(p, name, args, nil)
+				return
+			}
+		}
 		p, done, err = c.dec.DecodeText(data)
+		c.binPending = err == nil && !done
 	}
 	if err != nil {
 		c.r.opts.Logf("socketeer: closing connection %s: %v", c.sess.ID(), err)
@@ -130,14 +141,19 @@ func (c *client) OnMessage(data []byte, binary bool) {
 // handle acts on one complete packet.
 func (c *client) handle(p *protocol.Packet) {
 	var (
-		name    string
-		args    []json.RawMessage
-		evErr   error
-		isEvent = p.Type == protocol.Event || p.Type == protocol.BinaryEvent
+		name  string
+		args  []json.RawMessage
+		evErr error
 	)
-	if isEvent {
+	if p.Type == protocol.Event || p.Type == protocol.BinaryEvent {
 		name, args, evErr = splitEvent(p.Data) // p.Data was validated by the decoder
 	}
+	c.handleSplit(p, name, args, evErr)
+}
+
+// handleSplit acts on one complete packet; an EVENT comes with its name
+// and args split, or with the error of the split.
+func (c *client) handleSplit(p *protocol.Packet, name string, args []json.RawMessage, evErr error) {
 	if tr := c.r.opts.Tracer; tr != nil {
 		tr.Packet(&trace.Packet{Dir: trace.In, EngineID: c.sess.ID(), SocketID: c.socketID(p.Namespace),
 			Namespace: p.Namespace, Kind: p.Type.String(), Event: name, AckID: p.ID, Args: p.Data,
