@@ -220,9 +220,9 @@ func readFD(fd uintptr, buf []byte) (n int, wouldBlock bool, err error) {
 
 // writeNow writes what the socket takes of buf now, in one system call
 // that never waits: n < len(buf) when its send buffer is full. A
-// connection that is not a socket of its own (TLS) takes nothing here.
-func writeNow(conn net.Conn, buf []byte) (n int, err error) {
-	raw := rawConn(conn)
+// connection that is not a socket of its own (TLS: raw is nil) takes
+// nothing here.
+func writeNow(raw syscall.RawConn, buf []byte) (n int, err error) {
 	if raw == nil {
 		return 0, nil
 	}

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -37,18 +38,19 @@ type Session struct {
 	awaitingPong bool
 	dispatching  bool // the dispatcher goroutine runs
 	pollReading  bool // a poller read runs and will dispatch what it queued
+	onWebsocket  bool // the transport is the websocket (else polling)
 	reason       string
-	transport    string
 	queue        []Packet
 	spare        []Packet
-	queued       int           // bytes in queue
-	conn         net.Conn      // the websocket's connection, once the session is on it
-	rd           *frameReader  // its frame parser
-	fd           int           // its socket, while the poller reads it; -1 otherwise
-	inflight     int           // bytes the writer goroutine is writing now
-	unsent       *[]byte       // frames a write without waiting left for the writer
-	probe        *upgradeProbe // a websocket being probed for an upgrade
-	pongDue      time.Time     // the next ping's scheduled time + PingTimeout: silent till then, the session is dead
+	queued       int             // bytes in queue
+	conn         net.Conn        // the websocket's connection, once the session is on it
+	raw          syscall.RawConn // conn's, for writes that never wait; nil when not a socket of its own
+	rd           *frameReader    // its frame parser
+	fd           int             // its socket, while the poller reads it; -1 otherwise
+	inflight     int             // bytes the writer goroutine is writing now
+	unsent       *[]byte         // frames a write without waiting left for the writer
+	probe        *upgradeProbe   // a websocket being probed for an upgrade
+	pongDue      time.Time       // the next ping's scheduled time + PingTimeout: silent till then, the session is dead
 	wake         chan struct{}
 	inbox        []inboxItem // websocket packets waiting for the dispatcher
 	drainReason  string      // the reader ended: close for this once the inbox is handled
@@ -65,12 +67,12 @@ func newSession(srv *Server, id string, r *http.Request, transport string) *Sess
 		wake = make(chan struct{}, 1)
 	}
 	return &Session{
-		fd:        -1,
-		wake:      wake,
-		id:        id,
-		srv:       srv,
-		hs:        newHandshake(r),
-		transport: transport,
+		fd:          -1,
+		wake:        wake,
+		id:          id,
+		srv:         srv,
+		hs:          newHandshake(r),
+		onWebsocket: transport == transportWebsocket,
 	}
 }
 
@@ -97,7 +99,10 @@ func (s *Session) Request() *http.Request { return s.hs.request() }
 func (s *Session) Transport() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.transport
+	if s.onWebsocket {
+		return transportWebsocket
+	}
+	return transportPolling
 }
 
 // Done is closed once the session has ended.
@@ -155,7 +160,7 @@ func (s *Session) enqueue(packets []Packet, volatile bool) error {
 	s.queue = append(s.queue, packets...)
 	s.queued += n
 	if s.dispatching && !s.writing && len(s.queue) == len(packets) &&
-		s.transport == transportWebsocket && s.conn != nil {
+		s.onWebsocket && s.conn != nil {
 		// Most likely a handler's reply, on the dispatcher: it writes
 		// the frames itself, without blocking, instead of waking a writer.
 		s.writing = true
@@ -172,7 +177,7 @@ func (s *Session) kickLocked() {
 	if len(s.queue) == 0 && s.state == stateOpen {
 		return
 	}
-	if s.transport == transportWebsocket {
+	if s.onWebsocket {
 		if !s.writing && s.conn != nil {
 			s.writing = true
 			s.srv.workers.run(s, jobFlush)
@@ -224,7 +229,7 @@ func (s *Session) close(reason string, notify bool) {
 	s.reason = reason
 	s.state = stateClosing
 	s.madeRoomLocked() // a waiting reader gives up
-	canNotify := notify && (s.transport == transportPolling || s.conn != nil)
+	canNotify := notify && (!s.onWebsocket || s.conn != nil)
 	if canNotify {
 		s.queue = append(s.queue, Packet{Type: Close})
 		s.kickLocked()
@@ -252,7 +257,7 @@ func (s *Session) close(reason string, notify bool) {
 // or closeDrainTimeout has passed.
 func (s *Session) closedByClient() {
 	s.mu.Lock()
-	if s.state != stateOpen || s.transport != transportPolling {
+	if s.state != stateOpen || s.onWebsocket {
 		s.mu.Unlock()
 		s.close(ReasonTransportClose, false)
 		return

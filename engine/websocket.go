@@ -16,8 +16,8 @@ var framePool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &
 // attachWebsocket makes conn the session's transport; rd holds what was
 // read from it beyond the frames already handled (the probe's).
 func (s *Session) attachWebsocket(conn net.Conn, rd *frameReader) {
-	s.conn, s.rd = conn, rd
-	s.transport = transportWebsocket
+	s.conn, s.rd, s.raw = conn, rd, rawConn(conn)
+	s.onWebsocket = true
 }
 
 // readWebsocket is the connection's single reader: it parses the frames
@@ -217,7 +217,7 @@ func closePayload(code int) []byte { return binary.BigEndian.AppendUint16(nil, u
 // s.unsent for a writer job, which gets the turn: the caller never waits.
 func (s *Session) writeNowLocked() {
 	batch := s.takeQueueLocked()
-	conn := s.conn
+	raw := s.raw
 	bp := framePool.Get().(*[]byte)
 	buf := (*bp)[:0]
 	for _, p := range batch {
@@ -227,7 +227,7 @@ func (s *Session) writeNowLocked() {
 	s.inflight = len(buf)
 	s.mu.Unlock()
 
-	n, err := writeNow(conn, buf)
+	n, err := writeNow(raw, buf)
 
 	s.mu.Lock()
 	if n < len(buf) || err != nil {
