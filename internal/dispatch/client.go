@@ -121,7 +121,7 @@ func (c *client) OnMessage(data []byte, binary bool) {
 	} else {
 		if !c.binPending {
 			if p, name, args, ok := fastEvent(data); ok {
-				c.handleSplit(p, name, args, nil)
+				c.handleSplit(&p, name, args, nil)
 				return
 			}
 		}

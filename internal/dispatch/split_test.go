@@ -124,8 +124,8 @@ func checkFastEvent(t *testing.T, msg []byte) bool {
 	if err != nil || !done {
 		t.Fatalf("%q: fastEvent took it, the Decoder gives done %v, %v", msg, done, err)
 	}
-	if !reflect.DeepEqual(p, want) {
-		t.Fatalf("%q: fastEvent gives %+v, the Decoder %+v", msg, *p, *want)
+	if !reflect.DeepEqual(&p, want) {
+		t.Fatalf("%q: fastEvent gives %+v, the Decoder %+v", msg, p, *want)
 	}
 	wname, wargs, werr := splitEvent(want.Data)
 	if werr != nil || name != wname || !reflect.DeepEqual(args, wargs) {
