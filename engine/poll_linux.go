@@ -221,37 +221,23 @@ func readFD(fd uintptr, buf []byte) (n int, wouldBlock bool, err error) {
 // writeNow writes what the socket takes of buf now, in one system call
 // that never waits: n < len(buf) when its send buffer is full. A
 // connection that is not a socket of its own (TLS: raw is nil) takes
-// nothing here.
-func writeNow(raw syscall.RawConn, buf []byte) (n int, err error) {
+// nothing here. w holds the callback, so that none is allocated.
+func writeNow(raw syscall.RawConn, w *nowWriter, buf []byte) (n int, err error) {
 	if raw == nil {
 		return 0, nil
 	}
-	w := nowWriters.Get().(*nowWriter)
+	if w.fn == nil {
+		w.fn = w.write
+	}
 	w.buf = buf
 	rerr := raw.Write(w.fn)
 	n, err = w.n, w.err
 	*w = nowWriter{fn: w.fn}
-	nowWriters.Put(w)
 	if err == nil {
 		err = rerr
 	}
 	return n, err
 }
-
-// nowWriter is writeNow's callback with its arguments and results, pooled
-// so that a write allocates no closure.
-type nowWriter struct {
-	buf []byte
-	n   int
-	err error
-	fn  func(fd uintptr) bool // w.write
-}
-
-var nowWriters = sync.Pool{New: func() any {
-	w := new(nowWriter)
-	w.fn = w.write
-	return w
-}}
 
 // write makes one write system call (again only when interrupted) and
 // tells the runtime not to wait for the socket to become writable.

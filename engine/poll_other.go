@@ -24,4 +24,4 @@ func rawConn(net.Conn) syscall.RawConn { return nil }
 func readFD(uintptr, []byte) (int, bool, error) { return 0, false, io.EOF }
 
 // writeNow is Linux-only: elsewhere the writer job writes everything.
-func writeNow(syscall.RawConn, []byte) (int, error) { return 0, nil }
+func writeNow(syscall.RawConn, *nowWriter, []byte) (int, error) { return 0, nil }

@@ -48,7 +48,7 @@ type Session struct {
 	rd           *frameReader    // its frame parser
 	fd           int             // its socket, while the poller reads it; -1 otherwise
 	inflight     int             // bytes the writer goroutine is writing now
-	unsent       *[]byte         // frames a write without waiting left for the writer
+	unsent       *frameBuf       // frames a write without waiting left for the writer
 	probe        *upgradeProbe   // a websocket being probed for an upgrade
 	pongDue      time.Time       // the next ping's scheduled time + PingTimeout: silent till then, the session is dead
 	wake         chan struct{}

@@ -11,7 +11,23 @@ import (
 
 // framePool holds the buffers the websocket writer assembles frames in, so
 // that a connection holds no write buffer while idle.
-var framePool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+var framePool = sync.Pool{New: func() any { return &frameBuf{b: make([]byte, 0, 4096)} }}
+
+// frameBuf is a buffer of frames, with the callback that writes it without
+// waiting (one pooled object for both).
+type frameBuf struct {
+	b []byte
+	w nowWriter
+}
+
+// nowWriter is writeNow's callback with its arguments and results, kept
+// with a frame buffer so that a write allocates no closure.
+type nowWriter struct {
+	buf []byte
+	n   int
+	err error
+	fn  func(fd uintptr) bool // w.write, bound on first use
+}
 
 // attachWebsocket makes conn the session's transport; rd holds what was
 // read from it beyond the frames already handled (the probe's).
@@ -218,8 +234,8 @@ func closePayload(code int) []byte { return binary.BigEndian.AppendUint16(nil, u
 func (s *Session) writeNowLocked() {
 	batch := s.takeQueueLocked()
 	raw := s.raw
-	bp := framePool.Get().(*[]byte)
-	buf := (*bp)[:0]
+	fb := framePool.Get().(*frameBuf)
+	buf := fb.b[:0]
 	for _, p := range batch {
 		buf = appendFrame(buf, p)
 	}
@@ -227,16 +243,16 @@ func (s *Session) writeNowLocked() {
 	s.inflight = len(buf)
 	s.mu.Unlock()
 
-	n, err := writeNow(raw, buf)
+	n, err := writeNow(raw, &fb.w, buf)
 
 	s.mu.Lock()
 	if n < len(buf) || err != nil {
 		// The writer job writes the rest, waiting as it may, and meets
 		// the error again if there was one: it closes the session, off
 		// the handler's goroutine.
-		*bp = buf[:copy(buf, buf[n:])]
-		s.unsent = bp
-		s.inflight = len(*bp)
+		fb.b = buf[:copy(buf, buf[n:])]
+		s.unsent = fb
+		s.inflight = len(fb.b)
 		s.srv.workers.run(s, jobFlush)
 		s.mu.Unlock()
 		return
@@ -248,7 +264,7 @@ func (s *Session) writeNowLocked() {
 		s.endWritingLocked()
 	}
 	s.mu.Unlock()
-	putFrameBuffer(bp, buf)
+	putFrameBuffer(fb, buf)
 }
 
 // endWritingLocked gives up the writer's turn with the queue empty.
@@ -261,15 +277,15 @@ func (s *Session) endWritingLocked() {
 	s.madeRoomLocked() // a close frame may wait for the turn
 }
 
-// putFrameBuffer gives back the pooled buffer bp, whose frames were
+// putFrameBuffer gives back the pooled buffer fb, whose frames were
 // assembled in buf, unless buf grew large.
-func putFrameBuffer(bp *[]byte, buf []byte) {
+func putFrameBuffer(fb *frameBuf, buf []byte) {
 	if cap(buf) <= 64<<10 {
-		*bp = buf[:0]
+		fb.b = buf[:0]
 	} else {
-		*bp = make([]byte, 0, 4096)
+		fb.b = make([]byte, 0, 4096)
 	}
-	framePool.Put(bp)
+	framePool.Put(fb)
 }
 
 // flushWebsocket is the connection's single writer while anything is
@@ -278,14 +294,14 @@ func putFrameBuffer(bp *[]byte, buf []byte) {
 // of them in one write, and exits when the queue is empty.
 func (s *Session) flushWebsocket() {
 	s.mu.Lock()
-	bp, conn := s.unsent, s.conn
+	fb, conn := s.unsent, s.conn
 	s.unsent = nil
 	s.mu.Unlock()
 	var buf []byte
-	if bp != nil {
-		buf = *bp
+	if fb != nil {
+		buf = fb.b
 	} else {
-		bp = framePool.Get().(*[]byte)
+		fb = framePool.Get().(*frameBuf)
 	}
 	for {
 		closing := false
@@ -294,14 +310,14 @@ func (s *Session) flushWebsocket() {
 			if len(s.queue) == 0 || s.state == stateClosed {
 				s.endWritingLocked()
 				s.mu.Unlock()
-				framePool.Put(bp) // *bp is the buffer to keep (see below)
+				framePool.Put(fb) // fb.b is the buffer to keep (see below)
 				return
 			}
 			batch := s.takeQueueLocked()
 			conn = s.conn
 			s.mu.Unlock()
 
-			buf = (*bp)[:0]
+			buf = fb.b[:0]
 			for _, p := range batch {
 				buf = appendFrame(buf, p)
 				closing = closing || p.Type == Close
@@ -321,7 +337,7 @@ func (s *Session) flushWebsocket() {
 		// which ends this write.
 		_, err := conn.Write(buf)
 		if cap(buf) <= 64<<10 {
-			*bp = buf[:0]
+			fb.b = buf[:0]
 		}
 		buf = nil
 		s.mu.Lock()
@@ -332,7 +348,7 @@ func (s *Session) flushWebsocket() {
 			s.writing = false
 			s.madeRoomLocked()
 			s.mu.Unlock()
-			framePool.Put(bp)
+			framePool.Put(fb)
 			if err != nil {
 				s.close(ReasonTransportError, false)
 			}
