@@ -160,9 +160,10 @@ func (s *Session) enqueue(packets []Packet, volatile bool) error {
 	s.queue = append(s.queue, packets...)
 	s.queued += n
 	if s.dispatching && !s.writing && len(s.queue) == len(packets) &&
-		s.onWebsocket && s.conn != nil {
+		s.onWebsocket && s.raw != nil {
 		// Most likely a handler's reply, on the dispatcher: it writes
-		// the frames itself, without blocking, instead of waking a writer.
+		// the frames itself, without blocking, instead of waking a writer
+		// (not on TLS or off Linux, where there is no raw connection).
 		s.writing = true
 		s.writeNowLocked()
 		return nil
