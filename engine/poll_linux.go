@@ -232,3 +232,42 @@ func readFD(fd uintptr, buf []byte) (n int, wouldBlock bool, err error) {
 	}
 	return n, false, nil
 }
+
+// writeNow writes what the socket takes of buf now, in one system call
+// that never waits: n < len(buf) when its send buffer is full. A
+// connection that is not a socket of its own (TLS: raw is nil) takes
+// nothing here. w holds the callback, so that none is allocated.
+func writeNow(raw syscall.RawConn, w *nowWriter, buf []byte) (n int, err error) {
+	if raw == nil {
+		return 0, nil
+	}
+	if w.fn == nil {
+		w.fn = w.write
+	}
+	w.buf = buf
+	rerr := raw.Write(w.fn)
+	n, err = w.n, w.err
+	*w = nowWriter{fn: w.fn}
+	if err == nil {
+		err = rerr
+	}
+	return n, err
+}
+
+// write makes one write system call (again only when interrupted) and
+// tells the runtime not to wait for the socket to become writable.
+func (w *nowWriter) write(fd uintptr) bool {
+	for {
+		m, err := syscall.Write(int(fd), w.buf)
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err == syscall.EAGAIN:
+		case err != nil:
+			w.err = err
+		default:
+			w.n = m
+		}
+		return true
+	}
+}

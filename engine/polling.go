@@ -15,7 +15,7 @@ var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b
 // queued, or holds the request until something is.
 func (s *Session) handleGet(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	if s.transport != transportPolling {
+	if s.onWebsocket {
 		s.mu.Unlock()
 		errBadRequest.write(w)
 		return
@@ -34,7 +34,7 @@ func (s *Session) handleGet(w http.ResponseWriter, r *http.Request) {
 			batch = s.takeQueueLocked()
 			break
 		}
-		if s.state == stateClosed || clientClosed || s.upgrading || s.transport != transportPolling {
+		if s.state == stateClosed || clientClosed || s.upgrading || s.onWebsocket {
 			batch = []Packet{{Type: Noop}}
 			if s.state == stateClosed && s.reasonLocked() != ReasonTransportClose {
 				batch[0].Type = Close
@@ -90,7 +90,7 @@ func writePollingBody(w http.ResponseWriter, body []byte) error {
 // client, handled in order before the answer "ok".
 func (s *Session) handlePost(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	if s.transport != transportPolling {
+	if s.onWebsocket {
 		s.mu.Unlock()
 		errBadRequest.write(w)
 		return

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -38,21 +39,23 @@ type Session struct {
 	awaitingPong bool
 	dispatching  bool // the dispatcher goroutine runs
 	pollReading  bool // a poller read runs and will dispatch what it queued
-	transport    string
+	onWebsocket  bool // the transport is the websocket (else polling)
 	queue        []Packet
 	spare        []Packet
-	queued       int           // bytes in queue
-	conn         net.Conn      // the websocket's connection, once the session is on it
-	rd           *frameReader  // its frame parser
-	fd           int           // its socket, while the poller reads it; -1 otherwise
-	inflight     int           // bytes the writer goroutine is writing now
-	pongDue      time.Duration // the next ping's scheduled time + PingTimeout (on the wheel's clock): silent till then, the session is dead
-	inbox        []inboxItem   // websocket packets waiting for the dispatcher
-	inboundBytes int           // bytes of the inbox and of the packet being handled
-	readerHeld   int           // bytes the reader may hold when it reads next (waitInbound)
-	x            *sessionExtra // made when first needed
-	hbTick       uint32        // the wheel's tick the heartbeat is due at (its low 32 bits)
-	hbPos        int32         // 1 + the session's index in that tick's slot; 0 when not scheduled
+	queued       int             // bytes in queue
+	conn         net.Conn        // the websocket's connection, once the session is on it
+	raw          syscall.RawConn // conn's, for writes that never wait; nil when not a socket of its own
+	rd           *frameReader    // its frame parser
+	fd           int             // its socket, while the poller reads it; -1 otherwise
+	inflight     int             // bytes the writer goroutine is writing now
+	unsent       *frameBuf       // frames a write without waiting left for the writer
+	pongDue      time.Duration   // the next ping's scheduled time + PingTimeout (on the wheel's clock): silent till then, the session is dead
+	inbox        []inboxItem     // websocket packets waiting for the dispatcher
+	inboundBytes int             // bytes of the inbox and of the packet being handled
+	readerHeld   int             // bytes the reader may hold when it reads next (waitInbound)
+	x            *sessionExtra   // made when first needed
+	hbTick       uint32          // the wheel's tick the heartbeat is due at (its low 32 bits)
+	hbPos        int32           // 1 + the session's index in that tick's slot; 0 when not scheduled
 }
 
 // sessionExtra holds what a session needs only on polling, over TLS,
@@ -113,12 +116,12 @@ func newSession(srv *Server, id string, r *http.Request, transport string) *Sess
 		}
 	}
 	return &Session{
-		fd:        -1,
-		x:         x,
-		id:        id,
-		srv:       srv,
-		hs:        newHandshake(r),
-		transport: transport,
+		fd:          -1,
+		x:           x,
+		id:          id,
+		srv:         srv,
+		hs:          newHandshake(r),
+		onWebsocket: transport == transportWebsocket,
 	}
 }
 
@@ -162,7 +165,10 @@ func (s *Session) Request() *http.Request {
 func (s *Session) Transport() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.transport
+	if s.onWebsocket {
+		return transportWebsocket
+	}
+	return transportPolling
 }
 
 // Done is closed once the session has ended.
@@ -220,6 +226,15 @@ func (s *Session) enqueue(packets []Packet, volatile bool) error {
 	}
 	s.queue = append(s.queue, packets...)
 	s.queued += n
+	if s.dispatching && !s.writing && len(s.queue) == len(packets) &&
+		s.onWebsocket && s.raw != nil {
+		// Most likely a handler's reply, on the dispatcher: it writes
+		// the frames itself, without blocking, instead of waking a writer
+		// (not on TLS or off Linux, where there is no raw connection).
+		s.writing = true
+		s.writeNowLocked()
+		return nil
+	}
 	s.kickLocked()
 	s.mu.Unlock()
 	return nil
@@ -230,7 +245,7 @@ func (s *Session) kickLocked() {
 	if len(s.queue) == 0 && s.state == stateOpen {
 		return
 	}
-	if s.transport == transportWebsocket {
+	if s.onWebsocket {
 		if !s.writing && s.conn != nil {
 			s.writing = true
 			s.srv.workers.run(s, jobFlush)
@@ -285,7 +300,7 @@ func (s *Session) close(reason string, notify bool) {
 	s.extraLocked().reason = reason
 	s.state = stateClosing
 	s.madeRoomLocked() // a waiting reader gives up
-	canNotify := notify && (s.transport == transportPolling || s.conn != nil)
+	canNotify := notify && (!s.onWebsocket || s.conn != nil)
 	if canNotify {
 		s.queue = append(s.queue, Packet{Type: Close})
 		s.kickLocked()
@@ -313,7 +328,7 @@ func (s *Session) close(reason string, notify bool) {
 // or closeDrainTimeout has passed.
 func (s *Session) closedByClient() {
 	s.mu.Lock()
-	if s.state != stateOpen || s.transport != transportPolling {
+	if s.state != stateOpen || s.onWebsocket {
 		s.mu.Unlock()
 		s.close(ReasonTransportClose, false)
 		return

@@ -53,7 +53,7 @@ func (s *Session) handleUpgrade(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock() // until the connection is attached
 	defer p.mu.Unlock()
 	s.mu.Lock()
-	busy := s.transport != transportPolling || s.probeLocked() != nil || s.state != stateOpen
+	busy := s.onWebsocket || s.probeLocked() != nil || s.state != stateOpen
 	if !busy {
 		s.extraLocked().probe = p
 	}
@@ -249,7 +249,7 @@ func (s *Session) probed(conn net.Conn) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.state != stateOpen || s.transport != transportPolling {
+	if s.state != stateOpen || s.onWebsocket {
 		return errStopped
 	}
 	s.upgrading = true

@@ -11,13 +11,29 @@ import (
 
 // framePool holds the buffers the websocket writer assembles frames in, so
 // that a connection holds no write buffer while idle.
-var framePool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+var framePool = sync.Pool{New: func() any { return &frameBuf{b: make([]byte, 0, 4096)} }}
+
+// frameBuf is a buffer of frames, with the callback that writes it without
+// waiting (one pooled object for both).
+type frameBuf struct {
+	b []byte
+	w nowWriter
+}
+
+// nowWriter is writeNow's callback with its arguments and results, kept
+// with a frame buffer so that a write allocates no closure.
+type nowWriter struct {
+	buf []byte
+	n   int
+	err error
+	fn  func(fd uintptr) bool // w.write, bound on first use
+}
 
 // attachWebsocket makes conn the session's transport; rd holds what was
 // read from it beyond the frames already handled (the probe's).
 func (s *Session) attachWebsocket(conn net.Conn, rd *frameReader) {
-	s.conn, s.rd = conn, rd
-	s.transport = transportWebsocket
+	s.conn, s.rd, s.raw = conn, rd, rawConn(conn)
+	s.onWebsocket = true
 }
 
 // readWebsocket is the connection's single reader: it parses the frames
@@ -163,69 +179,177 @@ func (s *Session) onFrame(op byte, payload []byte) error {
 	return nil
 }
 
-// writeControl writes a control frame to the websocket at once. One Write
-// call is atomic with respect to the writer's, so frames never interleave.
+// writeControl writes a control frame to the websocket. It takes the
+// writer's turn, so that frames never interleave: while another goroutine
+// writes, a pong is queued behind what it writes (counted against
+// MaxQueuedBytes) and a close frame waits for its turn.
 func (s *Session) writeControl(op byte, payload []byte) {
+	frame := append(appendFrameHeader(make([]byte, 0, 4+len(payload)), int(op), len(payload)), payload...)
 	s.mu.Lock()
-	conn := s.conn
-	s.mu.Unlock()
-	if conn != nil {
-		conn.Write(append(appendFrameHeader(make([]byte, 0, 4+len(payload)), int(op), len(payload)), payload...))
-	}
-}
-
-func closePayload(code int) []byte { return binary.BigEndian.AppendUint16(nil, uint16(code)) }
-
-// flushWebsocket is the connection's single writer while anything is
-// queued: it drains the queue, writing every queued packet as its own
-// frame but all of them in one write, and exits when the queue is empty.
-func (s *Session) flushWebsocket() {
-	bp := framePool.Get().(*[]byte)
-	defer framePool.Put(bp)
-	for {
-		s.mu.Lock()
-		if len(s.queue) == 0 || s.state == stateClosed {
-			s.writing = false
-			if cap(s.queue) == 0 { // keep one array, not two, while idle
-				s.queue = s.spare[:0]
+	for s.writing && s.state != stateClosed {
+		if op == opPong {
+			if backlog := s.queued + s.inflight; backlog+len(frame) > s.srv.opts.MaxQueuedBytes {
+				s.mu.Unlock()
+				go s.close(ReasonSlowConsumer, false)
+				return
 			}
-			s.spare = nil
+			s.queue = append(s.queue, Packet{Type: wsFrame, Data: frame})
+			s.queued += len(frame)
 			s.mu.Unlock()
 			return
 		}
-		batch := s.takeQueueLocked()
-		conn := s.conn
+		x := s.extraLocked()
+		if x.room == nil {
+			x.room = sync.NewCond(&s.mu)
+		}
+		x.room.Wait() // the writer signals when it gives up its turn
+	}
+	conn := s.conn
+	if conn == nil || s.state == stateClosed {
 		s.mu.Unlock()
+		return
+	}
+	s.writing = true
+	s.mu.Unlock()
+	conn.Write(frame)
+	s.mu.Lock()
+	s.writing = false
+	s.madeRoomLocked()
+	s.kickLocked() // what was queued meanwhile
+	s.mu.Unlock()
+}
 
-		buf := (*bp)[:0]
-		closing := false
-		for _, p := range batch {
-			buf = appendFrame(buf, p)
-			closing = closing || p.Type == Close
-		}
-		if closing {
-			buf = appendCloseFrame(buf, closeNormal)
-		}
-		// The frames hold the data now; what is being written counts
-		// against MaxQueuedBytes until it is out.
-		s.mu.Lock()
-		s.recycleLocked(batch)
-		s.inflight = len(buf)
+// wsFrame is the type of a queued packet whose Data is a whole websocket
+// frame (a pong queued behind the writer); it never appears on the wire
+// as an Engine.IO type.
+const wsFrame PacketType = 0x80
+
+func closePayload(code int) []byte { return binary.BigEndian.AppendUint16(nil, uint16(code)) }
+
+// writeNowLocked writes what is queued to the websocket without waiting,
+// on the goroutine that queued it, sparing the hand-off to a writer. s.mu
+// is held, the caller took the writer's turn (s.writing) and the queue
+// holds message packets only; it returns with s.mu released. What the
+// socket does not take at once (a client slow to read) is kept in
+// s.unsent for a writer job, which gets the turn: the caller never waits.
+func (s *Session) writeNowLocked() {
+	batch := s.takeQueueLocked()
+	raw := s.raw
+	fb := framePool.Get().(*frameBuf)
+	buf := fb.b[:0]
+	for _, p := range batch {
+		buf = appendFrame(buf, p)
+	}
+	s.recycleLocked(batch)
+	s.inflight = len(buf)
+	s.mu.Unlock()
+
+	n, err := writeNow(raw, &fb.w, buf)
+
+	s.mu.Lock()
+	if n < len(buf) || err != nil {
+		// The writer job writes the rest, waiting as it may, and meets
+		// the error again if there was one: it closes the session, off
+		// the handler's goroutine.
+		fb.b = buf[:copy(buf, buf[n:])]
+		s.unsent = fb
+		s.inflight = len(fb.b)
+		s.srv.workers.run(s, jobFlush)
 		s.mu.Unlock()
+		return
+	}
+	s.inflight = 0
+	if len(s.queue) > 0 {
+		s.srv.workers.run(s, jobFlush) // queued meanwhile: the writer's turn passes on
+	} else {
+		s.endWritingLocked()
+	}
+	s.mu.Unlock()
+	putFrameBuffer(fb, buf)
+}
+
+// endWritingLocked gives up the writer's turn with the queue empty.
+func (s *Session) endWritingLocked() {
+	s.writing = false
+	if cap(s.queue) == 0 { // keep one array, not two, while idle
+		s.queue = s.spare[:0]
+	}
+	s.spare = nil
+	s.madeRoomLocked() // a close frame may wait for the turn
+}
+
+// putFrameBuffer gives back the pooled buffer fb, whose frames were
+// assembled in buf, unless buf grew large.
+func putFrameBuffer(fb *frameBuf, buf []byte) {
+	if cap(buf) <= 64<<10 {
+		fb.b = buf[:0]
+	} else {
+		fb.b = make([]byte, 0, 4096)
+	}
+	framePool.Put(fb)
+}
+
+// flushWebsocket is the connection's single writer while anything is
+// queued: it writes first what a write without waiting left unsent, then
+// drains the queue, writing every queued packet as its own frame but all
+// of them in one write, and exits when the queue is empty.
+func (s *Session) flushWebsocket() {
+	s.mu.Lock()
+	fb, conn := s.unsent, s.conn
+	s.unsent = nil
+	s.mu.Unlock()
+	var buf []byte
+	if fb != nil {
+		buf = fb.b
+	} else {
+		fb = framePool.Get().(*frameBuf)
+	}
+	for {
+		closing := false
+		if len(buf) == 0 {
+			s.mu.Lock()
+			if len(s.queue) == 0 || s.state == stateClosed {
+				s.endWritingLocked()
+				s.mu.Unlock()
+				framePool.Put(fb) // fb.b is the buffer to keep (see below)
+				return
+			}
+			batch := s.takeQueueLocked()
+			conn = s.conn
+			s.mu.Unlock()
+
+			buf = fb.b[:0]
+			for _, p := range batch {
+				buf = appendFrame(buf, p)
+				closing = closing || p.Type == Close
+			}
+			if closing {
+				buf = appendCloseFrame(buf, closeNormal)
+			}
+			// The frames hold the data now; what is being written counts
+			// against MaxQueuedBytes until it is out.
+			s.mu.Lock()
+			s.recycleLocked(batch)
+			s.inflight = len(buf)
+			s.mu.Unlock()
+		}
 		// No write deadline: a peer that stops reading fills the queue
 		// (slow consumer) or misses its pong; either closes the socket,
 		// which ends this write.
 		_, err := conn.Write(buf)
 		if cap(buf) <= 64<<10 {
-			*bp = buf[:0]
+			fb.b = buf[:0]
 		}
+		buf = nil
 		s.mu.Lock()
 		s.inflight = 0
 		s.mu.Unlock()
 		if err != nil || closing {
 			s.mu.Lock()
 			s.writing = false
+			s.madeRoomLocked()
 			s.mu.Unlock()
+			framePool.Put(fb)
 			if err != nil {
 				s.close(ReasonTransportError, false)
 			}
@@ -238,6 +362,9 @@ func (s *Session) flushWebsocket() {
 // appendFrame appends p as one unmasked server websocket frame: text
 // frames carry the type digit and data, binary frames the raw bytes.
 func appendFrame(dst []byte, p Packet) []byte {
+	if p.Type == wsFrame {
+		return append(dst, p.Data...)
+	}
 	if p.Binary {
 		dst = appendFrameHeader(dst, opBinary, len(p.Data))
 		return append(dst, p.Data...)

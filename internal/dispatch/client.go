@@ -113,6 +113,12 @@ func (c *client) OnMessage(data []byte, binary bool) {
 		p, err = c.mp.decode(data, binary)
 		done = err == nil
 	} else {
+		if !binary && c.dec == nil { // no binary packet waits for attachments
+			if p, name, args, ok := fastEvent(data); ok {
+				c.handleSplit(&p, name, args, nil)
+				return
+			}
+		}
 		p, done, err = c.decode(data, binary)
 	}
 	if err != nil {
@@ -150,14 +156,19 @@ func (c *client) decode(data []byte, binary bool) (p *protocol.Packet, done bool
 // handle acts on one complete packet.
 func (c *client) handle(p *protocol.Packet) {
 	var (
-		name    string
-		args    []json.RawMessage
-		evErr   error
-		isEvent = p.Type == protocol.Event || p.Type == protocol.BinaryEvent
+		name  string
+		args  []json.RawMessage
+		evErr error
 	)
-	if isEvent {
+	if p.Type == protocol.Event || p.Type == protocol.BinaryEvent {
 		name, args, evErr = splitEvent(p.Data) // p.Data was validated by the decoder
 	}
+	c.handleSplit(p, name, args, evErr)
+}
+
+// handleSplit acts on one complete packet; an EVENT comes with its name
+// and args split, or with the error of the split.
+func (c *client) handleSplit(p *protocol.Packet, name string, args []json.RawMessage, evErr error) {
 	if tr := c.r.opts.Tracer; tr != nil {
 		tr.Packet(&trace.Packet{Dir: trace.In, EngineID: c.sess.ID(), SocketID: c.socketID(p.Namespace),
 			Namespace: p.Namespace, Kind: p.Type.String(), Event: name, AckID: p.ID, Args: p.Data,

@@ -53,18 +53,36 @@ func TestConnectTimeout(t *testing.T) {
 }
 
 func TestProtocolViolationsClose(t *testing.T) {
-	tests := []struct{ name, msg string }{
-		{"event before connect", `2/other,["x"]`},
-		{"garbage", `9zz`},
-		{"second connect", `0`},
+	tests := []struct{ name, before, msg string }{
+		{"event before connect", "", `2/other,["x"]`},
+		{"garbage", "", `9zz`},
+		{"second connect", "", `0`},
+		{"text event while an attachment is due", `51-["x",{"_placeholder":true,"num":0}]`, `2["x"]`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, &greeter{}, dispatch.Options{Logf: func(string, ...any) {}}, true)
+			if tt.before != "" {
+				if h.recv.OnMessage([]byte(tt.before), false); h.sess.Closed() {
+					t.Fatalf("%q closed the connection", tt.before)
+				}
+			}
 			h.recv.OnMessage([]byte(tt.msg), false)
 			if !h.sess.Closed() {
 				t.Errorf("%q did not close the connection", tt.msg)
 			}
 		})
+	}
+}
+
+// TestTextEventAfterAttachments: once a binary event has its attachment,
+// text events are taken again.
+func TestTextEventAfterAttachments(t *testing.T) {
+	h := newHarness(t, &greeter{}, dispatch.Options{Logf: func(string, ...any) {}}, true)
+	h.recv.OnMessage([]byte(`51-["x",{"_placeholder":true,"num":0}]`), false)
+	h.recv.OnMessage([]byte{1, 2, 3}, true)
+	h.recv.OnMessage([]byte(`2["x"]`), false)
+	if h.sess.Closed() {
+		t.Fatal("a text event after a complete binary event closed the connection")
 	}
 }

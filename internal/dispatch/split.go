@@ -8,6 +8,44 @@ import (
 	"github.com/socketeer/socketeer/protocol"
 )
 
+// maxIDDigits is the Decoder's bound on an ack id's digits.
+const maxIDDigits = 18
+
+// fastEvent decodes the commonest message, an EVENT of the main namespace
+// whose name is a string, validating and splitting its payload in one
+// pass (protocol.SplitEvent) where the Decoder and then splitEvent would
+// each walk it. It gives the packet the Decoder would give, with the name
+// and args of splitEvent; anything else, and anything the Decoder would
+// refuse, is declined (ok false) for the Decoder to decide. The packet does
+// not alias msg; it is returned by value, so that it can live on the
+// caller's stack.
+func fastEvent(msg []byte) (p protocol.Packet, name string, args []json.RawMessage, ok bool) {
+	if len(msg) < 3 || msg[0] != '0'+byte(protocol.Event) {
+		return p, "", nil, false
+	}
+	i, id := 1, int64(protocol.NoID)
+	for ; i < len(msg) && '0' <= msg[i] && msg[i] <= '9'; i++ {
+		if i-1 == maxIDDigits {
+			return p, "", nil, false
+		}
+		id = max(id, 0)*10 + int64(msg[i]-'0')
+	}
+	start := skipWS(msg, i)
+	data := msg[start:trimWS(msg, start, len(msg))]
+	if len(data) < 2 || data[0] != '[' {
+		return p, "", nil, false // a namespace, no payload or not an array
+	}
+	if j := skipWS(data, 1); j >= len(data) || data[j] != '"' {
+		return p, "", nil, false // a numeric name is rewritten by the Decoder
+	}
+	data = bytes.Clone(data)
+	name, args, err := protocol.SplitEvent(data)
+	if err != nil || protocol.ReservedEvent(name) {
+		return p, "", nil, false
+	}
+	return protocol.Packet{Type: protocol.Event, Namespace: "/", ID: id, Data: data}, name, args, true
+}
+
 // splitEvent is protocol.SplitEvent for the payload of an EVENT packet
 // that a decoder of this client produced, which has therefore been
 // validated as JSON already: it finds the elements by following strings
