@@ -31,7 +31,7 @@ func inboundHeld(srv *Server) int {
 	n := 0
 	for _, s := range srv.sessions {
 		s.mu.Lock()
-		n += s.inboundBytes + s.readerHeld
+		n += s.inboundBytes + int(s.readerHeld)
 		s.mu.Unlock()
 	}
 	return n

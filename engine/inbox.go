@@ -51,7 +51,7 @@ func (s *Session) waitInbound(incoming int) bool {
 	limit := s.srv.opts.MaxInboundBytes
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.readerHeld = incoming
+	s.readerHeld = int32(incoming)
 	return s.waitRoomLocked(func() bool {
 		return s.inboundBytes > 0 && s.inboundBytes+2*incoming > limit
 	})

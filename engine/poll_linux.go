@@ -49,7 +49,7 @@ func (p *poller) register(s *Session, conn net.Conn) bool {
 		p.conns = append(p.conns, make([]*Session, fd+1-len(p.conns))...)
 	}
 	p.conns[fd] = s
-	s.fd = fd
+	s.fd = int32(fd)
 	if syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_ADD, fd, &ev) != nil {
 		p.conns[fd] = nil
 		s.fd = -1

@@ -46,21 +46,20 @@ type Session struct {
 	conn         net.Conn        // the websocket's connection, once the session is on it
 	raw          syscall.RawConn // conn's, for writes that never wait; nil when not a socket of its own
 	rd           *frameReader    // its frame parser
-	fd           int             // its socket, while the poller reads it; -1 otherwise
 	inflight     int             // bytes the writer goroutine is writing now
-	unsent       *frameBuf       // frames a write without waiting left for the writer
 	pongDue      time.Duration   // the next ping's scheduled time + PingTimeout (on the wheel's clock): silent till then, the session is dead
 	inbox        []inboxItem     // websocket packets waiting for the dispatcher
 	inboundBytes int             // bytes of the inbox and of the packet being handled
-	readerHeld   int             // bytes the reader may hold when it reads next (waitInbound)
 	x            *sessionExtra   // made when first needed
 	hbTick       uint32          // the wheel's tick the heartbeat is due at (its low 32 bits)
 	hbPos        int32           // 1 + the session's index in that tick's slot; 0 when not scheduled
+	fd           int32           // its socket, while the poller reads it; -1 otherwise
+	readerHeld   int32           // bytes the reader may hold when it reads next (waitInbound)
 }
 
 // sessionExtra holds what a session needs only on polling, over TLS,
-// while it is being upgraded, while its reader waits for room or once it
-// closes. It is made when first needed, so that an open websocket session
+// while it is being upgraded, while its reader waits for room, while a
+// client slow to read leaves a reply unsent, or once it closes. It is made when first needed, so that an open websocket session
 // is two size classes smaller.
 type sessionExtra struct {
 	wake        chan struct{}        // signals a held polling GET (polling sessions)
@@ -70,6 +69,7 @@ type sessionExtra struct {
 	done        chan struct{}        // made when Done is first called
 	reason      string               // why the session ended
 	drainReason string               // the reader ended: close for this once the inbox is handled
+	unsent      *frameBuf            // frames a write without waiting left for the writer
 }
 
 // extraLocked returns the session's sessionExtra, made if need be.
@@ -360,7 +360,7 @@ func (s *Session) finalize() {
 	s.state = stateClosed
 	s.madeRoomLocked()
 	s.srv.hb.unschedule(s)
-	ws, fd := s.conn, s.fd
+	ws, fd := s.conn, int(s.fd)
 	var probe net.Conn
 	if p := s.probeLocked(); p != nil {
 		probe = p.conn

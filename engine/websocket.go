@@ -60,7 +60,7 @@ func (s *Session) readWebsocket(conn net.Conn, rd *frameReader) {
 // hand-off to another worker.
 func (s *Session) pollRead() {
 	s.mu.Lock()
-	conn, rd, fd := s.conn, s.rd, s.fd
+	conn, rd, fd := s.conn, s.rd, int(s.fd)
 	s.pollReading = true
 	s.mu.Unlock()
 	open := false
@@ -252,7 +252,7 @@ func (s *Session) writeNowLocked() {
 		// the error again if there was one: it closes the session, off
 		// the handler's goroutine.
 		fb.b = buf[:copy(buf, buf[n:])]
-		s.unsent = fb
+		s.extraLocked().unsent = fb
 		s.inflight = len(fb.b)
 		s.srv.workers.run(s, jobFlush)
 		s.mu.Unlock()
@@ -295,8 +295,11 @@ func putFrameBuffer(fb *frameBuf, buf []byte) {
 // of them in one write, and exits when the queue is empty.
 func (s *Session) flushWebsocket() {
 	s.mu.Lock()
-	fb, conn := s.unsent, s.conn
-	s.unsent = nil
+	var fb *frameBuf
+	if s.x != nil {
+		fb, s.x.unsent = s.x.unsent, nil
+	}
+	conn := s.conn
 	s.mu.Unlock()
 	var buf []byte
 	if fb != nil {
