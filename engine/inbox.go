@@ -33,6 +33,9 @@ func (s *Session) handOff(p Packet, buf *[]byte) bool {
 	}
 	s.inbox = append(s.inbox, inboxItem{packet: p, buf: buf})
 	s.inboundBytes += len(*buf)
+	if s.received < readerAfterMessages {
+		s.received++
+	}
 	if !s.dispatching && !s.pollReading {
 		s.dispatching = true
 		s.srv.workers.run(s, jobDispatch)

@@ -45,14 +45,15 @@ type Options struct {
 	// ReadBufferSize is the websocket read buffer size (default 512: small
 	// per idle connection; larger messages take several reads).
 	ReadBufferSize int
-	// ReaderGoroutines is how many websockets get a reader goroutine of
-	// their own, the lowest-latency way to read (default 256: the first
-	// connections, busy ones in a benchmark's echo, keep it). Beyond it,
-	// on Linux, websockets are read through one epoll poller, so that an
-	// idle one costs no goroutine, its stack and its read buffer (about
-	// 5 KiB). A
-	// negative value reads every websocket through the poller; a very
-	// large one gives every websocket a goroutine.
+	// ReaderGoroutines is how many websockets may have a reader goroutine
+	// of their own, the cheapest way to read a client that keeps sending
+	// (default 1,024). On Linux a websocket is read through one epoll
+	// poller until it has sent its second message (the namespace CONNECT
+	// is the first), so that a client that connects and then only listens
+	// costs no goroutine, its stack and its read buffer; it then moves to
+	// a goroutine of its own while fewer than ReaderGoroutines have one.
+	// A negative value reads every websocket through the poller.
+	// Elsewhere every websocket has a goroutine.
 	ReaderGoroutines int
 }
 
@@ -94,7 +95,7 @@ func (o Options) withDefaults() Options {
 	}
 	switch {
 	case o.ReaderGoroutines == 0:
-		o.ReaderGoroutines = 256
+		o.ReaderGoroutines = 1024
 	case o.ReaderGoroutines < 0:
 		o.ReaderGoroutines = 0
 	}

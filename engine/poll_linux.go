@@ -105,9 +105,30 @@ func (p *poller) rearm(s *Session, fd int) {
 func (p *poller) remove(fd int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.get(fd) == nil {
-		return
+	if p.get(fd) != nil {
+		p.removeLocked(fd)
 	}
+}
+
+// release stops reading s's fd, read dry and not re-armed, so that a
+// reader goroutine takes it over; false when s is closing (its close
+// removes fd). Holding s.mu while fd is forgotten keeps the close from
+// freeing the number for another connection in between.
+func (p *poller) release(s *Session, fd int) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.state != stateOpen || int(s.fd) != fd || p.get(fd) != s {
+		return false
+	}
+	s.fd = -1
+	p.removeLocked(fd)
+	return true
+}
+
+// removeLocked forgets fd, registered; p.mu is held.
+func (p *poller) removeLocked(fd int) {
 	p.conns[fd] = nil
 	p.n--
 	syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_DEL, fd, nil)

@@ -233,24 +233,49 @@ func (srv *Server) handshakeWebsocket(w http.ResponseWriter, r *http.Request) {
 	srv.startReading(s, conn, s.rd, false)
 }
 
-// startReading reads a websocket session's connection: with a goroutine of
-// its own while fewer than Options.ReaderGoroutines have one, else through
-// the poller (or a goroutine where there is none). inline runs the reader
-// on the calling goroutine.
+// readerAfterMessages is how many messages a websocket read through the
+// poller sends before it may get a reader goroutine of its own: the
+// namespace CONNECT is the first, so a client that connects and then only
+// listens stays on the poller and costs no goroutine.
+const readerAfterMessages = 2
+
+// startReading reads a websocket session's connection. A new websocket is
+// read through the poller, and moves to a goroutine of its own once it is
+// busy (see pollRead); an upgraded one (inline: its reader runs on the
+// calling goroutine, the upgrade request's), which already sent messages,
+// gets a goroutine while fewer than Options.ReaderGoroutines have one.
+// Where there is no poller, every websocket gets a goroutine.
 func (srv *Server) startReading(s *Session, conn net.Conn, rd *frameReader, inline bool) {
-	if srv.readers.Load() >= int64(srv.opts.ReaderGoroutines) && srv.poller.register(s, conn) {
+	if (!inline || !srv.reserveReader()) && srv.poller.register(s, conn) {
 		return
 	}
-	srv.readers.Add(1)
-	read := func() {
-		defer srv.readers.Add(-1)
-		s.readWebsocket(conn, rd)
+	if !inline {
+		srv.readers.Add(1)
+		go srv.readOwn(s, conn, rd)
+		return
 	}
-	if inline {
-		read()
-	} else {
-		go read()
+	srv.readOwn(s, conn, rd)
+}
+
+// reserveReader counts one more websocket read by a goroutine of its own,
+// unless Options.ReaderGoroutines have one already.
+func (srv *Server) reserveReader() bool {
+	for {
+		n := srv.readers.Load()
+		if n >= int64(srv.opts.ReaderGoroutines) {
+			return false
+		}
+		if srv.readers.CompareAndSwap(n, n+1) {
+			return true
+		}
 	}
+}
+
+// readOwn reads s's websocket on the calling goroutine until it ends; the
+// caller reserved the reader.
+func (srv *Server) readOwn(s *Session, conn net.Conn, rd *frameReader) {
+	defer srv.readers.Add(-1)
+	s.readWebsocket(conn, rd)
 }
 
 // appendOpen appends the open packet ("0{...}") for sid.

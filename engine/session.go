@@ -37,9 +37,10 @@ type Session struct {
 	getPending   bool
 	postActive   bool
 	awaitingPong bool
-	dispatching  bool // the dispatcher goroutine runs
-	pollReading  bool // a poller read runs and will dispatch what it queued
-	onWebsocket  bool // the transport is the websocket (else polling)
+	dispatching  bool  // the dispatcher goroutine runs
+	pollReading  bool  // a poller read runs and will dispatch what it queued
+	onWebsocket  bool  // the transport is the websocket (else polling)
+	received     uint8 // messages handed to the dispatcher, counted up to readerAfterMessages
 	queue        []Packet
 	spare        []Packet
 	queued       int             // bytes in queue

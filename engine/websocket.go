@@ -69,7 +69,7 @@ func (s *Session) pollRead() {
 		open = s.readDry(conn, rd, (*bp)[:cap(*bp)])
 		readPool.Put(bp)
 	}
-	if open {
+	if open && !s.leavePoller(conn, rd, fd) {
 		s.srv.poller.rearm(s, fd)
 	}
 	s.mu.Lock()
@@ -88,6 +88,25 @@ func (s *Session) pollRead() {
 	case reason != "":
 		s.close(reason, false)
 	}
+}
+
+// leavePoller moves a busy websocket, read dry by the poller, to a reader
+// goroutine of its own, the cheaper way to read a client that keeps
+// sending, while fewer than Options.ReaderGoroutines have one. It reports
+// whether it did; if not, the poller keeps reading it.
+func (s *Session) leavePoller(conn net.Conn, rd *frameReader, fd int) bool {
+	s.mu.Lock()
+	busy := s.received >= readerAfterMessages
+	s.mu.Unlock()
+	if !busy || !s.srv.reserveReader() {
+		return false
+	}
+	if !s.srv.poller.release(s, fd) {
+		s.srv.readers.Add(-1)
+		return false // closing; re-arming is harmless (rearm checks fd is still s's)
+	}
+	go s.srv.readOwn(s, conn, rd)
+	return true
 }
 
 // readDry reads and parses until the socket is empty; false once the

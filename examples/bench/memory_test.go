@@ -73,10 +73,9 @@ func idleClients(spec string) int {
 // and goroutine stacks per connection, with the heap broken down by the
 // function that allocated it. MEMTEST_CONNS sets the number of
 // connections (default 4,000; at most ~19,000 by the open-files limit).
-// The first Options.ReaderGoroutines (256) websockets have a reader
-// goroutine and its buffer, the others are read through the poller, so
-// the figure per connection falls as the count grows. It fails when a
-// connection costs more than memCeiling bytes.
+// Idle websockets (they sent only the namespace CONNECT) are read
+// through the poller: no goroutine, stack or read buffer of their own. It
+// fails when a connection costs more than memCeiling bytes.
 func TestIdleMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("opens thousands of connections")
@@ -143,9 +142,9 @@ func TestIdleMemory(t *testing.T) {
 }
 
 // memCeiling bounds the live heap and stacks of one idle websocket at the
-// default count (about 1,900 B when last lowered, with one heartbeat wheel
-// per server and 256 reader goroutines; 3,900 B when first written).
-const memCeiling = 2560
+// default count (about 1,500 B when last lowered, idle websockets on the
+// poller; 3,900 B when first written).
+const memCeiling = 2048
 
 type live struct{ heap, stack uint64 }
 
