@@ -223,14 +223,14 @@ func (srv *Server) handshakeWebsocket(w http.ResponseWriter, r *http.Request) {
 	srv.sessions[s.id] = s
 	srv.live.Add(1)
 	srv.mu.Unlock()
-	s.attachWebsocket(conn, &frameReader{limit: srv.opts.MaxPayload})
+	s.attachWebsocket(conn, nil) // the poller lends one while it reads
 	open := Packet{Type: Open, Data: srv.appendOpen(nil, s.id, true)[1:]}
 	s.queue, s.queued = append(s.queue, open), open.encodedLen()
 	s.start(srv.open(s))
 	s.mu.Lock()
 	s.kickLocked()
 	s.mu.Unlock()
-	srv.startReading(s, conn, s.rd, false)
+	srv.startReading(s, conn, nil, false)
 }
 
 // readerAfterMessages is how many messages a websocket read through the
@@ -248,6 +248,9 @@ const readerAfterMessages = 2
 func (srv *Server) startReading(s *Session, conn net.Conn, rd *frameReader, inline bool) {
 	if (!inline || !srv.reserveReader()) && srv.poller.register(s, conn) {
 		return
+	}
+	if rd == nil {
+		rd = &frameReader{limit: srv.opts.MaxPayload}
 	}
 	if !inline {
 		srv.readers.Add(1)

@@ -63,13 +63,18 @@ func (s *Session) pollRead() {
 	conn, rd, fd := s.conn, s.rd, int(s.fd)
 	s.pollReading = true
 	s.mu.Unlock()
-	open := false
+	open, lent := false, false
 	if conn != nil && fd >= 0 {
+		if lent = rd == nil; lent {
+			rd = frameReaders.Get().(*frameReader)
+			rd.limit = s.srv.opts.MaxPayload
+		}
 		bp := readPool.Get().(*[]byte)
 		open = s.readDry(conn, rd, (*bp)[:cap(*bp)])
 		readPool.Put(bp)
 	}
 	if open && !s.leavePoller(conn, rd, fd) {
+		s.keepFrameReader(rd, lent) // before the re-arm: the next read may start at once
 		s.srv.poller.rearm(s, fd)
 	}
 	s.mu.Lock()
@@ -87,6 +92,29 @@ func (s *Session) pollRead() {
 		s.dispatch() // closes for drainReason once the inbox is handled
 	case reason != "":
 		s.close(reason, false)
+	}
+}
+
+// frameReaders lends frame readers to poller reads: a websocket read
+// through the poller keeps one only while a frame or a fragmented message
+// is partly read.
+var frameReaders = sync.Pool{New: func() any { return new(frameReader) }}
+
+// keepFrameReader keeps rd, after a poller read, while it holds part of a
+// frame or message; otherwise it lets it go, back to frameReaders if it
+// was lent from there (an upgraded websocket's first one is its probe's).
+func (s *Session) keepFrameReader(rd *frameReader, lent bool) {
+	idle := len(rd.buf) == 0 && rd.msgOp == 0
+	s.mu.Lock()
+	if idle {
+		s.rd = nil
+	} else {
+		s.rd = rd
+	}
+	s.mu.Unlock()
+	if idle && lent {
+		*rd = frameReader{}
+		frameReaders.Put(rd)
 	}
 }
 
@@ -290,11 +318,34 @@ func (s *Session) writeNowLocked() {
 // endWritingLocked gives up the writer's turn with the queue empty.
 func (s *Session) endWritingLocked() {
 	s.writing = false
-	if cap(s.queue) == 0 { // keep one array, not two, while idle
+	if s.fd >= 0 {
+		// Read through the poller, so most likely idle: it keeps no
+		// array, and borrows one when it writes next.
+		putQueueArray(s.queue)
+		putQueueArray(s.spare)
+		s.queue = nil
+	} else if cap(s.queue) == 0 { // keep one array, not two, while idle
 		s.queue = s.spare[:0]
 	}
 	s.spare = nil
 	s.madeRoomLocked() // a close frame may wait for the turn
+}
+
+// queueArrays lends write queue arrays to the websocket sessions read
+// through the poller, which give theirs back when their writer is done.
+var queueArrays = sync.Pool{New: func() any { return new([queueArrayLen]Packet) }}
+
+// queueArrayLen is the length of queueArrays' arrays.
+const queueArrayLen = 4
+
+// putQueueArray gives q's array back to queueArrays if it came from
+// there (an array grown by append is left to the collector).
+func putQueueArray(q []Packet) {
+	if cap(q) == queueArrayLen {
+		a := (*[queueArrayLen]Packet)(q[:queueArrayLen])
+		clear(a[:])
+		queueArrays.Put(a)
+	}
 }
 
 // putFrameBuffer gives back the pooled buffer fb, whose frames were
