@@ -26,8 +26,8 @@ const payloadSeparator = 0x1e
 // Packet is one decoded Engine.IO packet. Data aliases the buffer it was
 // decoded from unless stated otherwise.
 type Packet struct {
-	Type   PacketType
 	Data   []byte
+	Type   PacketType
 	Binary bool // a binary message: Data holds the raw bytes
 }
 

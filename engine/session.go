@@ -225,9 +225,6 @@ func (s *Session) enqueue(packets []Packet, volatile bool) error {
 		go s.close(ReasonSlowConsumer, false)
 		return ErrSlowConsumer
 	}
-	if s.queue == nil && len(packets) <= queueArrayLen {
-		s.queue = queueArrays.Get().(*[queueArrayLen]Packet)[:0]
-	}
 	s.queue = append(s.queue, packets...)
 	s.queued += n
 	if s.dispatching && !s.writing && len(s.queue) == len(packets) &&

@@ -318,34 +318,11 @@ func (s *Session) writeNowLocked() {
 // endWritingLocked gives up the writer's turn with the queue empty.
 func (s *Session) endWritingLocked() {
 	s.writing = false
-	if s.fd >= 0 {
-		// Read through the poller, so most likely idle: it keeps no
-		// array, and borrows one when it writes next.
-		putQueueArray(s.queue)
-		putQueueArray(s.spare)
-		s.queue = nil
-	} else if cap(s.queue) == 0 { // keep one array, not two, while idle
+	if cap(s.queue) == 0 { // keep one array, not two, while idle
 		s.queue = s.spare[:0]
 	}
 	s.spare = nil
 	s.madeRoomLocked() // a close frame may wait for the turn
-}
-
-// queueArrays lends write queue arrays to the websocket sessions read
-// through the poller, which give theirs back when their writer is done.
-var queueArrays = sync.Pool{New: func() any { return new([queueArrayLen]Packet) }}
-
-// queueArrayLen is the length of queueArrays' arrays.
-const queueArrayLen = 4
-
-// putQueueArray gives q's array back to queueArrays if it came from
-// there (an array grown by append is left to the collector).
-func putQueueArray(q []Packet) {
-	if cap(q) == queueArrayLen {
-		a := (*[queueArrayLen]Packet)(q[:queueArrayLen])
-		clear(a[:])
-		queueArrays.Put(a)
-	}
 }
 
 // putFrameBuffer gives back the pooled buffer fb, whose frames were

@@ -143,8 +143,7 @@ func TestIdleMemory(t *testing.T) {
 
 // memCeiling bounds the live heap and stacks of one idle websocket at the
 // default count (about 1,400 B when last lowered: idle websockets on the
-// poller, no frame reader or queue array while idle; 3,900 B when first
-// written).
+// poller, no frame reader while idle; 3,900 B when first written).
 const memCeiling = 1920
 
 type live struct{ heap, stack uint64 }
