@@ -30,11 +30,15 @@ type altForm struct {
 }
 
 // Encode encodes p for delivery. The Encoded keeps a copy of p (not p
-// itself, which may then live on the caller's stack) for FramesAs: the
-// data and attachments p refers to must not be modified afterwards.
+// itself, which may then live on the caller's stack) for FramesAs, whose
+// data is the end of Text: p.Data is copied, not kept, so the caller may
+// reuse it; the attachments p refers to must not be modified afterwards.
 func Encode(p *protocol.Packet) *Encoded {
 	text := make([]byte, 0, 44+len(p.Namespace)+len(p.Data)) // with the type, attachment count, separators and id
 	e := &Encoded{Text: protocol.AppendPacket(text, p), Attachments: p.Attachments, packet: *p, made: true}
+	if p.Data != nil { // AppendPacket ends with the data
+		e.packet.Data = e.Text[len(e.Text)-len(p.Data) : len(e.Text) : len(e.Text)]
+	}
 	if len(p.Attachments) == 0 { // the one frame lives in e: one allocation less per packet
 		e.one[0] = engine.Packet{Type: engine.Message, Data: e.Text}
 		e.frames = e.one[:]

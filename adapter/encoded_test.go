@@ -52,3 +52,38 @@ func TestFramesAs(t *testing.T) {
 		t.Fatal("an invalid text form was encoded")
 	}
 }
+
+// TestEncodeKeepsNoData checks that Encode copies the packet's data: the
+// caller may reuse its buffer at once (SendAckRaw builds acks in a pooled
+// one), and FramesAs still builds from what was encoded.
+func TestEncodeKeepsNoData(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		p    protocol.Packet
+	}{
+		{"ack", protocol.Packet{Type: protocol.Ack, Namespace: "/", ID: 7, Data: []byte(`[{"a":1},"b"]`)}},
+		{"event in a namespace", protocol.Packet{Type: protocol.Event, Namespace: "/chat", ID: protocol.NoID, Data: []byte(`["x",2]`)}},
+		{"no data", protocol.Packet{Type: protocol.Connect, Namespace: "/", ID: protocol.NoID}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want := string(tc.p.Data)
+			e := Encode(&tc.p)
+			for i := range tc.p.Data {
+				tc.p.Data[i] = 'z'
+			}
+			var got *protocol.Packet
+			if _, err := e.FramesAs("alt", func(q *protocol.Packet) ([]engine.Packet, error) {
+				got = q
+				return nil, nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if string(got.Data) != want || (got.Data == nil) != (tc.p.Data == nil) {
+				t.Fatalf("FramesAs got data %q, want %q", got.Data, want)
+			}
+			if got.Type != tc.p.Type || got.Namespace != tc.p.Namespace || got.ID != tc.p.ID {
+				t.Fatalf("FramesAs got %+v, want the header of %+v", got, tc.p)
+			}
+		})
+	}
+}

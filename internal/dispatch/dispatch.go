@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/socketeer/socketeer/errors"
@@ -24,33 +25,51 @@ func (c *client) event(s *nsrt.Socket, p *protocol.Packet, name string, args []j
 	if o := c.r.opts.Observer; o != nil {
 		o.Received(s, name, args)
 	}
-	ev := router.Event{Namespace: p.Namespace, Name: name, Args: args, Attachments: p.Attachments, AckID: p.ID}
-	res, err := rt.event(s.Context(), pub(s), &ev)
+	// Without middleware no user code is handed the router.Event (handlers
+	// get its args, never the struct), so it is pooled; middleware may keep
+	// it, so then it is allocated per event.
+	var ev *router.Event
+	if rt.bare {
+		ev = eventPool.Get().(*router.Event)
+	} else {
+		ev = new(router.Event)
+	}
+	*ev = router.Event{Namespace: p.Namespace, Name: name, Args: args, Attachments: p.Attachments, AckID: p.ID}
+	res, err := rt.event(s.Context(), pub(s), ev)
+	id := ev.AckID
+	if rt.bare {
+		*ev = router.Event{}
+		eventPool.Put(ev)
+	}
 	if errors.Is(err, errNoHandler) {
 		return // unknown events are ignored, as in socket.io
 	}
 	if err != nil {
 		v := c.r.handleError(rt, pub(s), name, err)
-		if ev.AckID != protocol.NoID {
+		if id != protocol.NoID {
 			if v == nil {
-				s.SendAck(ev.AckID, nil)
+				s.SendAck(id, nil)
 			} else {
-				s.SendAck(ev.AckID, []any{v})
+				s.SendAck(id, []any{v})
 			}
 		}
 		return
 	}
-	if ev.AckID == protocol.NoID {
+	if id == protocol.NoID {
 		return
 	}
 	if res.Raw != nil {
-		s.SendAckRaw(ev.AckID, res.Raw)
+		s.SendAckRaw(id, res.Raw)
 		return
 	}
-	if err := s.SendAck(ev.AckID, res.Values); err != nil && !errors.Is(err, errors.ErrSocketClosed) {
+	if err := s.SendAck(id, res.Values); err != nil && !errors.Is(err, errors.ErrSocketClosed) {
 		c.r.handleError(rt, pub(s), name, err)
 	}
 }
+
+// eventPool holds the router.Event of events dispatched without
+// middleware.
+var eventPool = sync.Pool{New: func() any { return new(router.Event) }}
 
 // errNoHandler reports an event that no handler takes.
 var errNoHandler = errors.New("socketeer: no handler for event")

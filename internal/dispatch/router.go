@@ -76,6 +76,7 @@ type route struct {
 	table      *Table
 	middleware []router.Middleware
 	event      router.Handler // middleware around event dispatch
+	bare       bool           // no middleware: only this package sees an event's router.Event
 	connect    router.Handler // middleware around connect
 	recovered  router.Handler // connect of a recovered socket
 }
@@ -123,6 +124,7 @@ func (r *Router) Serving() {
 	for _, rt := range r.namespaces {
 		chain := append(append([]router.Middleware{}, r.opts.Middleware...), rt.middleware...)
 		rt.event = wrap(r.dispatchEvent(rt), chain)
+		rt.bare = len(chain) == 0
 		rt.connect = wrap(r.dispatchConnect(rt), chain)
 		rt.recovered = rt.connect
 		if r.opts.SkipMiddlewares {

@@ -181,16 +181,39 @@ func (s *Socket) SendAckRaw(id int64, args []json.RawMessage) error {
 	for _, a := range args {
 		n += len(a) + 1
 	}
-	data := make([]byte, 0, n)
-	data = append(data, '[')
+	// Without a tracer or an observer, which are handed the packet and
+	// might keep its data, only adapter.Encode reads the data, and it
+	// copies it into the packet's text: the data is built in a pooled
+	// buffer, given back once encoded.
+	if n > maxAckScratch || s.rt.tracer != nil || s.rt.observer != nil {
+		data := appendAckArgs(make([]byte, 0, n), args)
+		return s.SendPacket(&protocol.Packet{Type: protocol.Ack, Namespace: s.rt.name, ID: id, Data: data})
+	}
+	bp := ackScratch.Get().(*[]byte)
+	data := appendAckArgs((*bp)[:0], args)
+	err := s.SendPacket(&protocol.Packet{Type: protocol.Ack, Namespace: s.rt.name, ID: id, Data: data})
+	*bp = data[:0]
+	ackScratch.Put(bp)
+	return err
+}
+
+// maxAckScratch bounds the data of an ack built in an ackScratch buffer,
+// and so what the pool keeps.
+const maxAckScratch = 16 << 10
+
+// ackScratch holds the buffers SendAckRaw builds an ack's data in.
+var ackScratch = sync.Pool{New: func() any { return new([]byte) }}
+
+// appendAckArgs appends args to dst as a JSON array.
+func appendAckArgs(dst []byte, args []json.RawMessage) []byte {
+	dst = append(dst, '[')
 	for i, a := range args {
 		if i > 0 {
-			data = append(data, ',')
+			dst = append(dst, ',')
 		}
-		data = append(data, a...)
+		dst = append(dst, a...)
 	}
-	data = append(data, ']')
-	return s.SendPacket(&protocol.Packet{Type: protocol.Ack, Namespace: s.rt.name, ID: id, Data: data})
+	return append(dst, ']')
 }
 
 // SendPacket encodes p and queues it to this socket alone.
