@@ -100,12 +100,14 @@ func (p *poller) rearm(s *Session, fd int) {
 	syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_MOD, fd, &ev)
 }
 
-// remove forgets fd before its connection is closed (so that a new
-// connection reusing the number is not mistaken for it).
-func (p *poller) remove(fd int) {
+// remove forgets s's fd before its connection is closed (so that a new
+// connection reusing the number is not mistaken for it). If the number is
+// another session's already (s's connection was closed behind the
+// engine's back, which epoll does not report), it is left alone.
+func (p *poller) remove(s *Session, fd int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.get(fd) != nil {
+	if p.get(fd) == s {
 		p.removeLocked(fd)
 	}
 }

@@ -13,7 +13,7 @@ type poller struct{}
 
 func (p *poller) register(*Session, net.Conn) bool { return false }
 func (p *poller) rearm(*Session, int)              {}
-func (p *poller) remove(int)                       {}
+func (p *poller) remove(*Session, int)             {}
 func (p *poller) release(*Session, int) bool       { return false }
 func (p *poller) close()                           {}
 

@@ -374,7 +374,7 @@ func (s *Session) finalize() {
 	}
 	s.mu.Unlock()
 	if fd >= 0 {
-		s.srv.poller.remove(fd) // before the number can be reused
+		s.srv.poller.remove(s, fd) // before the number can be reused
 	}
 	if ws != nil {
 		ws.Close()
