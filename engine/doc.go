@@ -14,12 +14,18 @@
 // the websocket's reader) and at most one writer at a time. On Linux a
 // websocket has no reader goroutine while idle: one epoll instance per
 // Server waits for readable sockets and a pooled worker reads one until it
-// is empty (elsewhere, and for TLS connections, a goroutine per websocket
-// reads). The reader answers pongs and hands every other packet, in order,
-// to a bounded inbox that a dispatcher drains on a pooled goroutine,
-// calling Receiver.OnMessage; a
-// Receiver that implements Interceptor may take a message at once instead
-// (acknowledgements). Writers start when something is queued and stop when
+// is empty; a websocket that keeps sending gets a reader goroutine of its
+// own (Options.ReaderGoroutines bounds them; elsewhere, and for TLS
+// connections, every websocket has one). The reader answers pings and
+// queues every other packet, in order, in a bounded inbox, which one
+// dispatcher at a time drains, calling Receiver.OnMessage: the reader
+// itself, once it has parsed what it read, unless a dispatcher already
+// runs. A handler that runs on the reader keeps it from reading; so a
+// watchdog hands the reading to a new goroutine when a handler runs for
+// more than 10 to 20 ms, and Session.WaitingForClient does so at once for
+// a handler about to wait for its client. A Receiver that implements
+// Interceptor may take a message at once instead (acknowledgements), on
+// the reader. Writers start when something is queued and stop when
 // the queue is empty. Websocket frames are parsed by the package itself
 // (gorilla/websocket does the upgrade handshake): a message over
 // MaxPayload is refused from its frame header, before it is buffered. Session.Send may be

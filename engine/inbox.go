@@ -36,7 +36,7 @@ func (s *Session) handOff(p Packet, buf *[]byte) bool {
 	if s.received < readerAfterMessages {
 		s.received++
 	}
-	if !s.dispatching && !s.pollReading {
+	if !s.dispatching && !s.feeding {
 		s.dispatching = true
 		s.srv.workers.run(s, jobDispatch)
 	}
@@ -125,7 +125,7 @@ func (s *Session) dispatch() {
 // last events (a namespace DISCONNECT) right before closing.
 func (s *Session) closeAfterInbox(reason string) {
 	s.mu.Lock()
-	if (s.dispatching || s.pollReading && len(s.inbox) > 0) && s.state == stateOpen {
+	if (s.dispatching || s.feeding && len(s.inbox) > 0) && s.state == stateOpen {
 		s.extraLocked().drainReason = reason
 		s.mu.Unlock()
 		return

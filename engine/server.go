@@ -57,6 +57,7 @@ type Server struct {
 	workers  workers        // run the sessions' dispatchers and websocket reads
 	poller   poller         // waits for readable websockets (Linux)
 	readers  atomic.Int64   // websockets read by a goroutine of their own
+	watch    readerWatch    // hands a blocked reader's reading over
 	hb       *wheel         // the sessions' heartbeats
 }
 
@@ -274,11 +275,16 @@ func (srv *Server) reserveReader() bool {
 	}
 }
 
-// readOwn reads s's websocket on the calling goroutine until it ends; the
-// caller reserved the reader.
+// readOwn reads s's websocket on the calling goroutine until it ends or
+// hands its reading over to a new goroutine; the caller reserved the
+// reader.
 func (srv *Server) readOwn(s *Session, conn net.Conn, rd *frameReader) {
-	defer srv.readers.Add(-1)
-	s.readWebsocket(conn, rd)
+	r := srv.watch.add(s, conn, rd)
+	if s.readWebsocket(r) {
+		return // the new reader has the place and the registration
+	}
+	srv.watch.remove(r)
+	srv.readers.Add(-1)
 }
 
 // appendOpen appends the open packet ("0{...}") for sid.
@@ -326,6 +332,7 @@ func (srv *Server) Shutdown(ctx context.Context) error {
 	defer srv.poller.close()
 	defer srv.workers.close()
 	defer srv.hb.stop()
+	defer srv.watch.stop()
 	select {
 	case <-done:
 		return nil

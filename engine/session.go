@@ -38,7 +38,7 @@ type Session struct {
 	postActive   bool
 	awaitingPong bool
 	dispatching  bool  // the dispatcher goroutine runs
-	pollReading  bool  // a poller read runs and will dispatch what it queued
+	feeding      bool  // a websocket reader parses what it read, and will dispatch what it queues itself
 	onWebsocket  bool  // the transport is the websocket (else polling)
 	received     uint8 // messages handed to the dispatcher, counted up to readerAfterMessages
 	queue        []Packet
@@ -71,6 +71,7 @@ type sessionExtra struct {
 	reason      string               // why the session ended
 	drainReason string               // the reader ended: close for this once the inbox is handled
 	unsent      *frameBuf            // frames a write without waiting left for the writer
+	reader      *ownReader           // the reader goroutine, while the websocket has one
 }
 
 // extraLocked returns the session's sessionExtra, made if need be.

@@ -36,22 +36,61 @@ func (s *Session) attachWebsocket(conn net.Conn, rd *frameReader) {
 	s.onWebsocket = true
 }
 
-// readWebsocket is the connection's single reader: it parses the frames
-// and hands every packet but pongs, in order, to the dispatcher.
-func (s *Session) readWebsocket(conn net.Conn, rd *frameReader) {
+// readWebsocket is the connection's reader on a goroutine of its own: it
+// parses the frames, answers pings, and handles the packets it read itself,
+// in order, before it reads again, as a loop that reads and answers would:
+// the packets do not wait for another goroutine. While a handler runs on
+// the reader, nothing reads the connection; so a handler that waits for
+// something its client must send, or just takes long, gets the reading
+// handed to a new goroutine (see handOverReading and readerWatch), and
+// this one ends once its handlers return. It reports whether it did so.
+func (s *Session) readWebsocket(r *ownReader) (handedOver bool) {
 	bp := readPool.Get().(*[]byte)
 	defer readPool.Put(bp)
 	chunk := (*bp)[:cap(*bp)]
+	conn, rd := r.conn, r.rd
 	for s.waitInbound(rd.held() + len(chunk)) {
 		n, err := conn.Read(chunk)
-		if n > 0 && !s.feedFrames(rd, chunk[:n]) {
-			return
+		if n > 0 {
+			s.mu.Lock()
+			s.feeding = true
+			s.mu.Unlock()
+			open := s.feedFrames(rd, chunk[:n])
+			if s.endFeed() && !r.handle() {
+				return true
+			}
+			if !open {
+				return false
+			}
 		}
 		if err != nil {
 			s.closeAfterInbox(ReasonTransportClose)
-			return
+			return false
 		}
 	}
+	return false
+}
+
+// endFeed ends a reader's parsing of what it read (s.feeding): if no
+// dispatcher runs and packets were queued, the caller is now the
+// dispatcher and must run s.dispatch, and endFeed reports true. Otherwise
+// a close the reader asked for once the inbox is handled happens now,
+// unless a dispatcher runs, which will close it.
+func (s *Session) endFeed() (dispatch bool) {
+	s.mu.Lock()
+	s.feeding = false
+	dispatch = !s.dispatching && len(s.inbox) > 0
+	reason := ""
+	if dispatch {
+		s.dispatching = true
+	} else if !s.dispatching {
+		reason = s.takeDrainReasonLocked()
+	}
+	s.mu.Unlock()
+	if reason != "" {
+		s.close(reason, false)
+	}
+	return dispatch
 }
 
 // pollRead reads what the websocket holds, on a pooled worker, when the
@@ -61,7 +100,7 @@ func (s *Session) readWebsocket(conn net.Conn, rd *frameReader) {
 func (s *Session) pollRead() {
 	s.mu.Lock()
 	conn, rd, fd := s.conn, s.rd, int(s.fd)
-	s.pollReading = true
+	s.feeding = true
 	s.mu.Unlock()
 	open, lent := false, false
 	if conn != nil && fd >= 0 {
@@ -77,21 +116,8 @@ func (s *Session) pollRead() {
 		s.keepFrameReader(rd, lent) // before the re-arm: the next read may start at once
 		s.srv.poller.rearm(s, fd)
 	}
-	s.mu.Lock()
-	s.pollReading = false
-	run := !s.dispatching && len(s.inbox) > 0
-	reason := ""
-	if run {
-		s.dispatching = true
-	} else if !s.dispatching {
-		reason = s.takeDrainReasonLocked()
-	}
-	s.mu.Unlock()
-	switch {
-	case run:
+	if s.endFeed() {
 		s.dispatch() // closes for drainReason once the inbox is handled
-	case reason != "":
-		s.close(reason, false)
 	}
 }
 

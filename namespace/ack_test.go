@@ -33,13 +33,19 @@ func connectAnswering(t testing.TB, rt *Runtime, answer func(string, []json.RawM
 func TestSocketEmitWithAck(t *testing.T) {
 	const ackTimeout = 300 * time.Millisecond
 	rt := newRuntime(t, ackTimeout)
-	answering, _ := connectAnswering(t, rt, echo)
+	answering, answeringConn := connectAnswering(t, rt, echo)
 	mute, muteConn := connectAnswering(t, rt, silent)
 
 	t.Run("answered", func(t *testing.T) {
+		waits := answeringConn.waits.Load()
 		r, err := answering.EmitWithAck(context.Background(), "sum", 1, "two", []byte{3})
 		if err != nil {
 			t.Fatal(err)
+		}
+		// A handler waiting here on the connection's reader has it
+		// handed over, so that the ack is read.
+		if n := answeringConn.waits.Load() - waits; n != 1 {
+			t.Errorf("connection told of %d waits, want 1", n)
 		}
 		var (
 			name, two string
@@ -139,9 +145,11 @@ func TestBroadcastEmitWithAck(t *testing.T) {
 	rt := newRuntime(t, ackTimeout)
 	ns := Of(rt)
 	var answering, mute []*Socket
+	var answeringConns []*fakeConn
 	for range 3 {
-		s, _ := connectAnswering(t, rt, echo, "room", "answering")
+		s, c := connectAnswering(t, rt, echo, "room", "answering")
 		answering = append(answering, s)
+		answeringConns = append(answeringConns, c)
 	}
 	for range 2 {
 		s, _ := connectAnswering(t, rt, silent, "room")
@@ -187,9 +195,20 @@ func TestBroadcastEmitWithAck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			waits := make([]int64, len(answeringConns))
+			for i, c := range answeringConns {
+				waits[i] = c.waits.Load()
+			}
 			start := time.Now()
 			replies, err := tt.emit(context.Background())
 			elapsed := time.Since(start)
+			if tt.name == "all answer" { // each recipient's connection is told of the wait
+				for i, c := range answeringConns {
+					if n := c.waits.Load() - waits[i]; n != 1 {
+						t.Errorf("recipient %d: told of %d waits, want 1", i, n)
+					}
+				}
+			}
 			if tt.timeout == 0 {
 				if err != nil { // every ack arrived before the timeout
 					t.Fatal(err)

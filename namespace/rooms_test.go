@@ -29,6 +29,8 @@ type fakeConn struct {
 	*memsession.Session
 	answer func(event string, args []json.RawMessage) []json.RawMessage
 
+	waits atomic.Int64 // WaitingForClient calls
+
 	mu          sync.Mutex
 	sock        *Socket
 	disconnects []bool // closeConn of each Disconnect call
@@ -75,6 +77,9 @@ func (c *fakeConn) autoAck(p *protocol.Packet) {
 }
 
 func (c *fakeConn) Frames(e *adapter.Encoded) ([]engine.Packet, error) { return e.Frames(), nil }
+
+// WaitingForClient counts the waits for an ack the connection is told of.
+func (c *fakeConn) WaitingForClient() { c.waits.Add(1) }
 
 func (c *fakeConn) Disconnect(s *nsrt.Socket, closeConn bool) {
 	c.mu.Lock()

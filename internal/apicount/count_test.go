@@ -7,8 +7,10 @@ import (
 
 // maxExported is the bound issue 12 set on the exported functions and
 // methods of the server's public packages (242 before it): 160, plus
-// Namespace.ServerSideEmitWithAck (issue 18).
-const maxExported = 161
+// Namespace.ServerSideEmitWithAck (issue 18), plus engine's
+// Session.WaitingForClient (issue 17: handlers run on the websocket's
+// reader, which a handler about to wait for its client hands over).
+const maxExported = 162
 
 // featureBudgets are public packages added after issue 12 for a feature of
 // their own, each with its own bound; they are not part of the server's

@@ -22,6 +22,9 @@ type Session interface {
 	Request() *http.Request
 	Send(packets ...engine.Packet) error
 	SendVolatile(packets ...engine.Packet) bool
+	// WaitingForClient is called before a wait for what the client
+	// sends (see engine.Session.WaitingForClient).
+	WaitingForClient()
 	Close()
 }
 

@@ -15,6 +15,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"runtime"
+	"runtime/metrics"
 	"strings"
 	"sync"
 	"testing"
@@ -347,9 +348,12 @@ func httpClient(t testing.TB) *http.Client {
 // liveHeap returns the heap in use after a collection.
 func liveHeap() uint64 {
 	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapAlloc
+	// The heap the collection found live: HeapAlloc would add what the
+	// load under test allocated since, which grows with its speed and
+	// with how late this goroutine runs, not with what it keeps.
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(sample)
+	return sample[0].Value.Uint64()
 }
 
 // heapPeak samples the live heap every interval until stopped and returns

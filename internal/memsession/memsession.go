@@ -115,6 +115,10 @@ func (s *Session) Send(packets ...engine.Packet) error {
 	return nil
 }
 
+// WaitingForClient does nothing: an in-memory session has no reader to
+// hand over, its client's packets arrive on the client's goroutine.
+func (s *Session) WaitingForClient() {}
+
 // SendVolatile sends packets unless Busy is set.
 func (s *Session) SendVolatile(packets ...engine.Packet) bool {
 	if s.Busy.Load() {

@@ -26,6 +26,10 @@ type Conn interface {
 	// form: e.Frames() for the JSON parser, the msgpack frames otherwise.
 	// They are shared like e's: the sharing rule of Send applies.
 	Frames(e *adapter.Encoded) ([]engine.Packet, error)
+	// WaitingForClient is called before a wait for what the client sends
+	// (an acknowledgement): a handler running on the connection's reader
+	// gets the reading handed to another goroutine.
+	WaitingForClient()
 	// Disconnect ends socket s from the server side; closeConn also closes
 	// the connection with every other namespace on it.
 	Disconnect(s *Socket, closeConn bool)

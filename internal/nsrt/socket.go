@@ -122,6 +122,9 @@ func (s *Socket) Context() context.Context { return (*socketContext)(s) }
 
 // ExpectAck registers fn to receive the acknowledgement with id. Nothing
 // is registered once the socket disconnected: fn will never be called.
+// Whoever expects an ack may wait for it, maybe in a handler that runs on
+// the connection's reader: the connection is told (WaitingForClient), so
+// that the ack is read meanwhile.
 func (s *Socket) ExpectAck(id int64, fn func(args []json.RawMessage)) {
 	s.mu.Lock()
 	if s.state.Load() == stateDisconnected {
@@ -133,6 +136,7 @@ func (s *Socket) ExpectAck(id int64, fn func(args []json.RawMessage)) {
 	}
 	s.acks[id] = fn
 	s.mu.Unlock()
+	s.conn.WaitingForClient()
 }
 
 // PendingAcks returns how many acks the socket still waits for.
