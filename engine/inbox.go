@@ -16,11 +16,11 @@ type inboxItem struct {
 }
 
 // handOff queues a packet read from the client for handling by the
-// session's dispatcher, which runs on a pooled worker only while there is
-// something to handle. Keeping the handlers off the reader goroutine keeps
-// its stack small: an idle connection costs one shallow goroutine. It
-// reports false once the session is closed. The packet's bytes count
-// against MaxInboundBytes until it has been handled.
+// session's dispatcher: the websocket reader that queued it runs the
+// dispatcher itself once it has parsed what it read (s.feeding); otherwise
+// (a polling POST) the dispatcher runs on a pooled worker while there is
+// something to handle. It reports false once the session is closed. The
+// packet's bytes count against MaxInboundBytes until it has been handled.
 func (s *Session) handOff(p Packet, buf *[]byte) bool {
 	s.mu.Lock()
 	if !s.waitRoomLocked(func() bool { return len(s.inbox) >= inboxLimit }) {

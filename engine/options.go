@@ -52,6 +52,8 @@ type Options struct {
 	// is the first), so that a client that connects and then only listens
 	// costs no goroutine, its stack and its read buffer; it then moves to
 	// a goroutine of its own while fewer than ReaderGoroutines have one.
+	// That goroutine runs the handlers of what it reads, unless a
+	// dispatcher already runs (see the package doc, Concurrency).
 	// A negative value reads every websocket through the poller.
 	// Elsewhere every websocket has a goroutine.
 	ReaderGoroutines int

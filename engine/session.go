@@ -37,7 +37,7 @@ type Session struct {
 	getPending   bool
 	postActive   bool
 	awaitingPong bool
-	dispatching  bool  // the dispatcher goroutine runs
+	dispatching  bool  // a dispatcher runs (on a worker, a poller read or the reader)
 	feeding      bool  // a websocket reader parses what it read, and will dispatch what it queues itself
 	onWebsocket  bool  // the transport is the websocket (else polling)
 	received     uint8 // messages handed to the dispatcher, counted up to readerAfterMessages

@@ -42,7 +42,7 @@ func (s *Session) attachWebsocket(conn net.Conn, rd *frameReader) {
 // the packets do not wait for another goroutine. While a handler runs on
 // the reader, nothing reads the connection; so a handler that waits for
 // something its client must send, or just takes long, gets the reading
-// handed to a new goroutine (see handOverReading and readerWatch), and
+// handed to a new goroutine (see ownReader.handOver and readerWatch), and
 // this one ends once its handlers return. It reports whether it did so.
 func (s *Session) readWebsocket(r *ownReader) (handedOver bool) {
 	bp := readPool.Get().(*[]byte)
