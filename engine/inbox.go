@@ -33,6 +33,7 @@ func (s *Session) handOff(p Packet, buf *[]byte) bool {
 	}
 	s.inbox = append(s.inbox, inboxItem{packet: p, buf: buf})
 	s.inboundBytes += len(*buf)
+	s.active = true
 	if s.received < readerAfterMessages {
 		s.received++
 	}

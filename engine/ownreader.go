@@ -27,9 +27,15 @@ type ownReader struct {
 	// goroutine; the reader and whoever hands over race for it with a
 	// compare-and-swap, so exactly one of them reads on.
 	handling atomic.Uint32
-	runs     uint32 // handling runs so far (the reader's own)
-	seen     uint32 // handling at the watchdog's last look (the watchdog's)
-	index    int    // in readerWatch.readers
+	// leaving is set when the heartbeat found the websocket idle for a
+	// ping interval: the reader's Read is cut short, and it hands the
+	// connection back to the poller and ends, freeing its place and its
+	// stack for a busier client.
+	leaving atomic.Bool
+	stay    bool   // the poller cannot take the connection (the reader's own)
+	runs    uint32 // handling runs so far (the reader's own)
+	seen    uint32 // handling at the watchdog's last look (the watchdog's)
+	index   int    // in readerWatch.readers
 }
 
 // handle runs the session's dispatcher on the reader, the caller having
@@ -60,6 +66,41 @@ func (r *ownReader) handOver() bool {
 	srv.watch.remove(r)
 	go srv.readOwn(r.s, r.conn, r.rd) // the reader's place (srv.readers) passes on
 	return true
+}
+
+// backToPoller asks the reader to give its idle websocket back to the
+// poller (see leaving). The caller holds r.s.mu.
+func (r *ownReader) backToPoller() {
+	if r.stay || !r.leaving.CompareAndSwap(false, true) {
+		return
+	}
+	r.conn.SetReadDeadline(aLongTimeAgo) // the reader's Read returns at once
+}
+
+// aLongTimeAgo is a read deadline that has passed.
+var aLongTimeAgo = time.Unix(1, 0)
+
+// leave hands the connection back to the poller, after its Read was cut
+// short for it (leaving); it reports whether the poller took it, else the
+// reader reads on.
+func (r *ownReader) leave() bool {
+	s := r.s
+	r.conn.SetReadDeadline(time.Time{})
+	s.mu.Lock()
+	if len(r.rd.buf) != 0 || r.rd.msgOp != 0 {
+		s.rd = r.rd // a frame or message partly read: the poller's reads go on from it
+	}
+	s.received = 0 // two more messages to move back to a reader goroutine
+	s.mu.Unlock()
+	if s.srv.poller.register(s, r.conn) {
+		return true
+	}
+	s.mu.Lock()
+	s.rd = nil
+	s.mu.Unlock()
+	r.stay = true
+	r.leaving.Store(false)
+	return false
 }
 
 // readerWatch is the watchdog of a server's reader goroutines: every

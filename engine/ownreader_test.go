@@ -265,3 +265,130 @@ func TestWatchdogSleepsWhenIdle(t *testing.T) {
 		t.Fatal("watchdog not running right after a hand-over")
 	}
 }
+
+// TestIdleReaderReturnsToPoller: a websocket whose reader goroutine sees
+// no message for a ping interval (pongs only) goes back to the poller,
+// freeing its place; its messages go on in order, and two more move it to
+// a reader goroutine again.
+func TestIdleReaderReturnsToPoller(t *testing.T) {
+	opened := make(chan *blocker, 4)
+	srv := NewServer(Options{ReaderGoroutines: 4, PingInterval: 40 * time.Millisecond, PingTimeout: time.Second},
+		func(s *Session) Receiver {
+			b := &blocker{s: s, release: make(chan struct{}, 16), closed: make(chan struct{})}
+			opened <- b
+			return b
+		})
+	ts := httptest.NewServer(srv)
+	t.Cleanup(func() {
+		ts.CloseClientConnections()
+		srv.Shutdown(t.Context())
+		ts.Close()
+	})
+	c, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(ts.URL, "http")+"/?EIO=4&transport=websocket", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	b := <-opened
+
+	var (
+		wmu     sync.Mutex // the client's writes: the test's and the pongs
+		pending []byte     // the rest of a frame partly written, written before anything else
+	)
+	write := func(m string) {
+		wmu.Lock()
+		defer wmu.Unlock()
+		if pending != nil {
+			c.NetConn().Write(pending)
+			pending = nil
+		}
+		c.WriteMessage(websocket.TextMessage, []byte(m))
+	}
+	got := make(chan string, 64)
+	pings := make(chan struct{}, 64)
+	go func() { // the client's reader: answers pings, passes on the rest
+		defer close(got)
+		for {
+			_, m, err := c.ReadMessage()
+			if err != nil {
+				return
+			}
+			if string(m) == "2" {
+				write("3")
+				select {
+				case pings <- struct{}{}:
+				default:
+				}
+				continue
+			}
+			got <- string(m)
+		}
+	}()
+	next := func() string {
+		t.Helper()
+		select {
+		case m := <-got:
+			return m
+		case <-time.After(5 * time.Second):
+			t.Fatal("no message")
+			return ""
+		}
+	}
+	if m := next(); m[0] != '0' {
+		t.Fatalf("open: %q", m)
+	}
+	for round := range 3 {
+		for i := range 3 {
+			write(fmt.Sprintf("4r%d.%d", round, i))
+			if m := next(); m != fmt.Sprintf("4r%d.%d", round, i) {
+				t.Fatalf("round %d, echo %d: %q", round, i, m)
+			}
+		}
+		waitFor(t, func() bool { return srv.readers.Load() == 1 })
+		// Silent but for pongs: back to the poller after a ping interval.
+		waitFor(t, func() bool { return srv.readers.Load() == 0 })
+		b.s.mu.Lock()
+		fd := b.s.fd
+		b.s.mu.Unlock()
+		if fd < 0 {
+			t.Fatalf("round %d: no reader goroutine and not on the poller", round)
+		}
+	}
+	srv.watch.mu.Lock()
+	watched := len(srv.watch.readers)
+	srv.watch.mu.Unlock()
+	if watched != 0 {
+		t.Fatalf("%d readers still watched", watched)
+	}
+
+	// A frame partly read when the reader leaves is completed by the
+	// poller's reads.
+	for i := range 3 {
+		write(fmt.Sprintf("4p%d", i))
+		if m := next(); m != fmt.Sprintf("4p%d", i) {
+			t.Fatalf("echo %d: %q", i, m)
+		}
+	}
+	waitFor(t, func() bool { return srv.readers.Load() == 1 })
+	// The first ping after the last echo was sent by a heartbeat that
+	// saw the messages; the next one finds the websocket idle.
+	for len(pings) > 0 {
+		<-pings
+	}
+	<-pings
+	// Half a frame; the rest goes with the pong to the next ping, which
+	// the server sends right after it told the reader to leave: the
+	// reader's next read is cut short whatever it holds, so the rest is
+	// read through the poller.
+	frame := clientFrame(true, opText, []byte("4partial"))
+	wmu.Lock()
+	c.NetConn().Write(frame[:7])
+	pending = frame[7:]
+	wmu.Unlock()
+	if m := next(); m != "4partial" {
+		t.Fatalf("echo of the frame read across the move: %q", m)
+	}
+	if n := srv.readers.Load(); n != 0 {
+		t.Fatalf("%d reader goroutines after the move, want 0", n)
+	}
+}

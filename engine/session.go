@@ -39,6 +39,7 @@ type Session struct {
 	awaitingPong bool
 	dispatching  bool  // a dispatcher runs (on a worker, a poller read or the reader)
 	feeding      bool  // a websocket reader parses what it read, and will dispatch what it queues itself
+	active       bool  // a message came since the last ping: a reader goroutine idle for a ping interval goes back to the poller
 	onWebsocket  bool  // the transport is the websocket (else polling)
 	received     uint8 // messages handed to the dispatcher, counted up to readerAfterMessages
 	queue        []Packet
@@ -411,6 +412,10 @@ func (s *Session) heartbeat() {
 		go s.close(ReasonPingTimeout, false)
 		return
 	}
+	if !s.active && s.x != nil && s.x.reader != nil {
+		s.x.reader.backToPoller()
+	}
+	s.active = false
 	s.awaitingPong = true
 	s.queue = append(s.queue, Packet{Type: Ping})
 	s.queued++

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"sync"
 	"unicode/utf8"
 )
@@ -64,6 +65,14 @@ func (s *Session) readWebsocket(r *ownReader) (handedOver bool) {
 			}
 		}
 		if err != nil {
+			// No read deadline is set but by backToPoller (maybe a
+			// reader's this one took over from).
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				if r.leave() {
+					return false // the poller reads it now
+				}
+				continue
+			}
 			s.closeAfterInbox(ReasonTransportClose)
 			return false
 		}
