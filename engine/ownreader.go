@@ -69,9 +69,10 @@ func (r *ownReader) handOver() bool {
 }
 
 // backToPoller asks the reader to give its idle websocket back to the
-// poller (see leaving). The caller holds r.s.mu.
+// poller (see leaving), if the poller can read it (a socket of its own,
+// not TLS). The caller holds r.s.mu.
 func (r *ownReader) backToPoller() {
-	if r.stay || !r.leaving.CompareAndSwap(false, true) {
+	if r.stay || r.s.raw == nil || !r.leaving.CompareAndSwap(false, true) {
 		return
 	}
 	r.conn.SetReadDeadline(aLongTimeAgo) // the reader's Read returns at once

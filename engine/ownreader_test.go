@@ -81,12 +81,12 @@ func (b *blocker) OnClose(reason string) {
 	close(b.closed)
 }
 
-// blockerServer serves blockers, each websocket getting a reader
-// goroutine once busy (readers places in all).
-func blockerServer(t *testing.T, readers int) (*Server, *httptest.Server, chan *blocker) {
+// blockerServer serves blockers with o, each websocket getting a reader
+// goroutine once busy (o.ReaderGoroutines places in all).
+func blockerServer(t *testing.T, o Options) (*Server, *httptest.Server, chan *blocker) {
 	t.Helper()
 	opened := make(chan *blocker, 16)
-	srv := NewServer(Options{ReaderGoroutines: readers}, func(s *Session) Receiver {
+	srv := NewServer(o, func(s *Session) Receiver {
 		b := &blocker{s: s, release: make(chan struct{}, 16), closed: make(chan struct{})}
 		opened <- b
 		return b
@@ -100,15 +100,22 @@ func blockerServer(t *testing.T, readers int) (*Server, *httptest.Server, chan *
 	return srv, ts, opened
 }
 
-// busyWebsocket dials ts and sends two messages, so that the websocket
-// gets a reader goroutine of its own.
-func busyWebsocket(t *testing.T, srv *Server, ts *httptest.Server) *websocket.Conn {
+// dialServer opens a websocket session on ts.
+func dialServer(t *testing.T, ts *httptest.Server) *websocket.Conn {
 	t.Helper()
 	c, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(ts.URL, "http")+"/?EIO=4&transport=websocket", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// busyWebsocket dials ts and sends two messages, so that the websocket
+// gets a reader goroutine of its own.
+func busyWebsocket(t *testing.T, srv *Server, ts *httptest.Server) *websocket.Conn {
+	t.Helper()
+	c := dialServer(t, ts)
 	read(t, c)
 	for i := range 2 {
 		c.WriteMessage(websocket.TextMessage, fmt.Appendf(nil, "4warm%d", i))
@@ -125,7 +132,7 @@ func busyWebsocket(t *testing.T, srv *Server, ts *httptest.Server) *websocket.Co
 // handed to a new goroutine by the watchdog, which reads what unblocks it;
 // the reader's place passes on and is freed once the websocket closes.
 func TestBlockedHandlerHandsReadingOver(t *testing.T) {
-	srv, ts, opened := blockerServer(t, 4)
+	srv, ts, opened := blockerServer(t, Options{ReaderGoroutines: 4})
 	c := busyWebsocket(t, srv, ts)
 	b := <-opened
 	askUntilOnReader(t, c, b, "4block")
@@ -180,7 +187,7 @@ func askUntilOnReader(t *testing.T, c *websocket.Conn, b *blocker, msg string) {
 // its client has its reader's reading handed over before the call
 // returns, without waiting for the watchdog.
 func TestWaitingForClientHandsOverAtOnce(t *testing.T) {
-	srv, ts, opened := blockerServer(t, 4)
+	srv, ts, opened := blockerServer(t, Options{ReaderGoroutines: 4})
 	c := busyWebsocket(t, srv, ts)
 	b := <-opened
 	askUntilOnReader(t, c, b, "4ask")
@@ -201,7 +208,7 @@ func TestWaitingForClientHandsOverAtOnce(t *testing.T) {
 // queued behind it and handled in order, and the session, which the
 // client closes at last, ends once it is all handled.
 func TestSlowHandlerKeepsOrder(t *testing.T) {
-	srv, ts, opened := blockerServer(t, 4)
+	srv, ts, opened := blockerServer(t, Options{ReaderGoroutines: 4})
 	c := busyWebsocket(t, srv, ts)
 	b := <-opened
 	var want []string
@@ -255,7 +262,7 @@ func TestSlowHandlerKeepsOrder(t *testing.T) {
 // TestWatchdogSleepsWhenIdle: the watchdog's timer stops once no reader
 // has run handlers for a while, and the next handling run starts it again.
 func TestWatchdogSleepsWhenIdle(t *testing.T) {
-	srv, ts, opened := blockerServer(t, 4)
+	srv, ts, opened := blockerServer(t, Options{ReaderGoroutines: 4})
 	c := busyWebsocket(t, srv, ts)
 	b := <-opened
 	askUntilOnReader(t, c, b, "4block") // a run on the reader: the timer runs
@@ -271,24 +278,8 @@ func TestWatchdogSleepsWhenIdle(t *testing.T) {
 // freeing its place; its messages go on in order, and two more move it to
 // a reader goroutine again.
 func TestIdleReaderReturnsToPoller(t *testing.T) {
-	opened := make(chan *blocker, 4)
-	srv := NewServer(Options{ReaderGoroutines: 4, PingInterval: 40 * time.Millisecond, PingTimeout: time.Second},
-		func(s *Session) Receiver {
-			b := &blocker{s: s, release: make(chan struct{}, 16), closed: make(chan struct{})}
-			opened <- b
-			return b
-		})
-	ts := httptest.NewServer(srv)
-	t.Cleanup(func() {
-		ts.CloseClientConnections()
-		srv.Shutdown(t.Context())
-		ts.Close()
-	})
-	c, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(ts.URL, "http")+"/?EIO=4&transport=websocket", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	srv, ts, opened := blockerServer(t, Options{ReaderGoroutines: 4, PingInterval: 40 * time.Millisecond, PingTimeout: time.Second})
+	c := dialServer(t, ts)
 	b := <-opened
 
 	var (
