@@ -42,18 +42,11 @@ func (b *blocker) OnMessage(data []byte, binary bool) {
 	b.mu.Unlock()
 	switch msg {
 	case "ask", "block":
-		// One dispatcher runs at a time: if the reader runs one, it is
-		// this one.
-		b.s.mu.Lock()
-		r := b.s.x.reader
-		b.s.mu.Unlock()
-		before := r.handling.Load()
-		if msg == "ask" {
-			b.s.WaitingForClient()
-		}
-		b.mu.Lock()
-		b.onReader, b.handing = before != 0, r.handling.Load()
-		b.mu.Unlock()
+		b.onReaderDuring(func() {
+			if msg == "ask" {
+				b.s.WaitingForClient()
+			}
+		})
 		b.s.Send(Packet{Type: Message, Data: []byte("waiting")})
 		select {
 		case <-b.release:
@@ -62,16 +55,33 @@ func (b *blocker) OnMessage(data []byte, binary bool) {
 			msg = "still blocked"
 		}
 	case "sleep":
-		b.s.mu.Lock()
-		r := b.s.x.reader
-		b.s.mu.Unlock()
-		before := r.handling.Load()
-		time.Sleep(60 * time.Millisecond)
-		b.mu.Lock()
-		b.onReader, b.handing = before != 0, r.handling.Load()
-		b.mu.Unlock()
+		b.onReaderDuring(func() { time.Sleep(60 * time.Millisecond) })
 	}
 	b.s.Send(Packet{Type: Message, Data: []byte(msg), Binary: binary})
+}
+
+// onReaderDuring runs f in a handler and notes whether the handler runs
+// on the reader goroutine and the reader's handling state after f. One
+// dispatcher runs at a time: if the reader runs one, it is this one.
+func (b *blocker) onReaderDuring(f func()) {
+	b.s.mu.Lock()
+	var r *ownReader
+	if b.s.x != nil {
+		r = b.s.x.reader
+	}
+	b.s.mu.Unlock()
+	if r == nil {
+		f()
+		b.mu.Lock()
+		b.onReader, b.handing = false, 0
+		b.mu.Unlock()
+		return
+	}
+	before := r.handling.Load()
+	f()
+	b.mu.Lock()
+	b.onReader, b.handing = before != 0, r.handling.Load()
+	b.mu.Unlock()
 }
 
 func (b *blocker) OnClose(reason string) {

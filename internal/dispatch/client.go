@@ -98,6 +98,8 @@ func (c *client) Send(packets ...engine.Packet) error { return c.sess.Send(packe
 // SendVolatile queues packets if the session can take them now.
 func (c *client) SendVolatile(packets ...engine.Packet) bool { return c.sess.SendVolatile(packets...) }
 
+// WaitingForClient tells the session that an ack from the client is
+// awaited, so that a handler on its reader hands the reading over.
 func (c *client) WaitingForClient() { c.sess.WaitingForClient() }
 
 // OnMessage decodes one Engine.IO message and handles the packet once it
